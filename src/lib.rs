@@ -1,0 +1,3 @@
+//! gasdep: a Monte Carlo simulator of Europe's natural-gas dependency.
+pub mod scenario;
+pub mod stats;

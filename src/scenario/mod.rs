@@ -1,0 +1,13 @@
+//! Scenario files: the serde model as users write it, units, loading and
+//! validation into a checked [`Model`] in internal units.
+
+pub mod model;
+pub mod units;
+pub mod error;
+pub mod resolved;
+pub mod time;
+pub mod validate;
+
+pub use error::{Problem, ScenarioError};
+pub use resolved::*;
+pub use validate::{load, load_str};

@@ -1,0 +1,542 @@
+//! The scenario file as users write it: serde types mirroring the TOML.
+//!
+//! Nothing here is interpreted: quantities stay strings with their place in
+//! the file ([`Quantity`]), references stay names ([`At<String>`]). The
+//! validator ([`super::validate`]) turns this into a checked
+//! [`super::Model`] in internal units, reporting every problem with its line
+//! and column. Unknown keys are refused at every level.
+//!
+//! Measures and distributions are flat structs with a `type` field rather
+//! than serde-tagged enums: tagged enums buffer their content, which loses
+//! the positions the error messages need.
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::ops::Range;
+use toml::Spanned;
+
+/// A value with its byte range in the scenario file.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(transparent)]
+pub struct At<T>(pub Spanned<T>);
+
+impl<T> At<T> {
+    pub fn get(&self) -> &T {
+        self.0.get_ref()
+    }
+    pub fn span(&self) -> Range<usize> {
+        self.0.span()
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for At<T> {
+    fn schema_name() -> Cow<'static, str> {
+        T::schema_name()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        T::json_schema(generator)
+    }
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+}
+
+/// A number with a unit, e.g. `"55 bcm/y"`; which units fit is said in
+/// each field's description.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(transparent)]
+pub struct Quantity(pub Spanned<String>);
+
+impl Quantity {
+    pub fn text(&self) -> &str {
+        self.0.get_ref()
+    }
+    pub fn span(&self) -> Range<usize> {
+        self.0.span()
+    }
+}
+
+impl JsonSchema for Quantity {
+    fn schema_name() -> Cow<'static, str> {
+        "Quantity".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "description": "A number followed by a unit, e.g. \"55 bcm/y\", \"4.1 mcm/d\", \"16 TWh\", \"9 %\", \"21 EUR/MWh\", \"13 d\".",
+            "pattern": "^\\s*[-+]?[0-9]*\\.?[0-9]+([eE][-+]?[0-9]+)?\\s*[A-Za-z%/][A-Za-z0-9%/ ]*$"
+        })
+    }
+}
+
+/// A whole scenario file.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// Run settings.
+    pub scenario: Settings,
+    /// Countries or balancing zones.
+    #[serde(default, rename = "node")]
+    pub nodes: Vec<Node>,
+    /// Where gas comes from.
+    #[serde(default, rename = "origin")]
+    pub origins: Vec<Origin>,
+    /// Companies that own pipeline stakes or hold contracts.
+    #[serde(default, rename = "company")]
+    pub companies: Vec<Company>,
+    #[serde(default, rename = "pipeline")]
+    pub pipelines: Vec<Pipeline>,
+    #[serde(default, rename = "contract")]
+    pub contracts: Vec<Contract>,
+    /// Uncertain events (hazard, duration, severity).
+    #[serde(default, rename = "disruption")]
+    pub disruptions: Vec<Disruption>,
+    /// Certain, scheduled events (e.g. the 2022 cut-offs).
+    #[serde(default, rename = "event")]
+    pub events: Vec<Event>,
+    #[serde(default)]
+    pub uncertainty: Uncertainty,
+    /// Global LNG market: volume available to the modelled region.
+    #[serde(default)]
+    pub lng_market: Option<LngMarket>,
+    /// Named policies; one of them is the baseline.
+    #[serde(default, rename = "policy")]
+    pub policies: Vec<Policy>,
+}
+
+/// `[scenario]`: what to run.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Short name; used as the output folder name (letters, digits, `-`, `_`, `.`).
+    pub name: At<String>,
+    #[serde(default)]
+    pub description: String,
+    /// First month simulated, `YYYY-MM`.
+    pub start: At<String>,
+    /// Last month simulated (inclusive), `YYYY-MM`.
+    pub end: At<String>,
+    /// `month` (default) or `day` (for stress windows).
+    #[serde(default)]
+    pub step: Option<At<String>>,
+    /// Monte Carlo trials (default 1000).
+    #[serde(default)]
+    pub trials: Option<At<u64>>,
+    /// Seed of the random streams (default 1).
+    #[serde(default)]
+    pub seed: Option<At<u64>>,
+    /// Origin countries that count as "dependency" (default `["RU"]`).
+    #[serde(default)]
+    pub dependency: Option<Vec<At<String>>>,
+    /// Gross calorific value, `kWh/m3` or `MJ/m3` (default "10.9 kWh/m3").
+    #[serde(default)]
+    pub calorific_value: Option<Quantity>,
+    /// Id of the policy the others are compared against.
+    pub baseline: At<String>,
+    /// `cooperative` (default) or `national-first`.
+    #[serde(default)]
+    pub solidarity: Option<At<String>>,
+    /// Price of domestic production, `EUR/MWh` (default "15 EUR/MWh").
+    #[serde(default)]
+    pub production_price: Option<Quantity>,
+}
+
+/// `[[node]]`: a country or balancing zone.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Node {
+    /// Short id, e.g. `FR`; referenced by pipelines and contracts.
+    pub id: At<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Latitude and longitude, degrees, for maps.
+    #[serde(default)]
+    pub lat: Option<At<f64>>,
+    #[serde(default)]
+    pub lon: Option<At<f64>>,
+    /// Country the node belongs to (default: its id). Domestic production is
+    /// of this origin country.
+    #[serde(default)]
+    pub country: Option<At<String>>,
+    pub demand: Demand,
+    #[serde(default)]
+    pub production: Option<Production>,
+    #[serde(default)]
+    pub storage: Option<Storage>,
+    /// LNG regasification send-out capacity, a rate (e.g. "34 bcm/y").
+    #[serde(default)]
+    pub lng_regas: Option<Quantity>,
+}
+
+/// Annual demand by sector in the start year, with its shape.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Demand {
+    /// Protected customers (households, small commerce, district heating),
+    /// a rate. Cut last.
+    pub protected: Quantity,
+    /// Industry, a rate.
+    pub industry: Quantity,
+    /// Power generation, a rate.
+    pub power: Quantity,
+    /// Change per year from the start year, `%/y` (default "0 %/y").
+    #[serde(default)]
+    pub trend: Option<Quantity>,
+    /// Twelve monthly factors for heating-driven demand (protected, and
+    /// half-weighted for power), January first; normalised to average 1.
+    /// Default: a typical EU heating profile (Eurostat: January ≈ 2.5 × July).
+    #[serde(default)]
+    pub profile: Option<At<Vec<f64>>>,
+    /// Demand change per standard deviation of the weather anomaly, `%`
+    /// (default "8 %"); applies to protected and half to power.
+    #[serde(default)]
+    pub weather_sensitivity: Option<Quantity>,
+    /// Peak-day demand for the N-1 indicator, a rate (e.g. "2.1 TWh/d");
+    /// default: the January average day × 1.5.
+    #[serde(default)]
+    pub peak_day: Option<Quantity>,
+}
+
+/// Domestic production.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Production {
+    /// Annual production in the start year, a rate.
+    pub rate: Quantity,
+    /// Change per year, `%/y` (e.g. "-8 %/y" for a declining field).
+    #[serde(default)]
+    pub trend: Option<Quantity>,
+    /// Optional schedule overriding the trend from a date on.
+    #[serde(default)]
+    pub schedule: Vec<RatePoint>,
+}
+
+/// A rate from a date on.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RatePoint {
+    /// `YYYY-MM`.
+    pub from: At<String>,
+    pub rate: Quantity,
+}
+
+/// Underground storage of a node (all its sites together).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Storage {
+    /// Working gas volume, an energy (e.g. "134 TWh").
+    pub volume: Quantity,
+    /// Maximum injection rate.
+    pub injection: Quantity,
+    /// Maximum withdrawal rate when full; it falls linearly below the knee.
+    pub withdrawal: Quantity,
+    /// Fill at the start, `%` of volume.
+    pub initial_fill: Quantity,
+    /// Fill below which withdrawal falls in proportion, `%` (default "40 %").
+    #[serde(default)]
+    pub withdrawal_knee: Option<Quantity>,
+}
+
+/// `[[origin]]`: a source of gas outside the modelled nodes.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Origin {
+    /// Id, e.g. `RU`, `NO`, `QA-LNG`.
+    pub id: At<String>,
+    /// Producing country (e.g. `RU` for `RU-LNG`); dependency is counted by country.
+    pub country: At<String>,
+    /// `pipe` or `lng`.
+    pub kind: At<String>,
+    /// Price at the border, `EUR/MWh`.
+    pub price: Quantity,
+    /// Export capacity towards the region, a rate.
+    pub capacity: Quantity,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Coordinates for maps (degrees).
+    #[serde(default)]
+    pub lat: Option<At<f64>>,
+    #[serde(default)]
+    pub lon: Option<At<f64>>,
+}
+
+/// `[[company]]`.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Company {
+    pub id: At<String>,
+    /// Home country: a node id (or an origin country such as `RU`).
+    pub country: At<String>,
+}
+
+/// `[[pipeline]]`: a link from an origin or node to a node.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Pipeline {
+    pub id: At<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Origin id or node id.
+    pub from: At<String>,
+    /// Node id.
+    pub to: At<String>,
+    /// Forward capacity, a rate.
+    pub capacity: Quantity,
+    /// Reverse-flow capacity, a rate (default 0; only between nodes).
+    #[serde(default)]
+    pub reverse_capacity: Option<Quantity>,
+    /// First month in service, `YYYY-MM` (default: always).
+    #[serde(default)]
+    pub online: Option<At<String>>,
+    /// First month out of service (default: never).
+    #[serde(default)]
+    pub offline: Option<At<String>>,
+    /// Capacity changes over time (e.g. a second string), after `online`.
+    #[serde(default)]
+    pub stages: Vec<RatePoint>,
+    /// Transport tariff, `EUR/MWh` (default "0 EUR/MWh").
+    #[serde(default)]
+    pub tariff: Option<Quantity>,
+    /// Owners and their stakes.
+    #[serde(default)]
+    pub owners: Vec<Owner>,
+    /// If true, each owner's stake of capacity is reserved for its home
+    /// market at `rights_tariff` (DESIGN.md §2, ownership).
+    #[serde(default)]
+    pub capacity_rights: Option<At<bool>>,
+    /// Tariff on reserved capacity, `EUR/MWh` (default: half the tariff).
+    #[serde(default)]
+    pub rights_tariff: Option<Quantity>,
+}
+
+/// A stake in a pipeline.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Owner {
+    /// Company id.
+    pub company: At<String>,
+    /// `%` of the pipeline.
+    pub stake: Quantity,
+}
+
+/// `[[contract]]`: a long-term supply contract.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contract {
+    pub id: At<String>,
+    /// Seller: an origin id.
+    pub seller: At<String>,
+    /// Buyer: a node id.
+    pub buyer: At<String>,
+    /// Annual contract quantity, a rate (e.g. "1.5 bcm/y").
+    pub volume: Quantity,
+    /// `YYYY-MM`.
+    pub start: At<String>,
+    /// First month after the contract (default: never ends).
+    #[serde(default)]
+    pub end: Option<At<String>>,
+    /// Share of the volume paid whether taken or not, `%` (default "0 %").
+    #[serde(default)]
+    pub take_or_pay: Option<Quantity>,
+    /// Contract price, `EUR/MWh`.
+    pub price: Quantity,
+    /// Pipeline whose capacity the contract books (default: the seller's
+    /// pipeline into the buyer if there is exactly one).
+    #[serde(default)]
+    pub route: Option<At<String>>,
+}
+
+/// `[[disruption]]`: a random event on a pipeline, origin or LNG terminal.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Disruption {
+    pub id: At<String>,
+    /// A pipeline id, an origin id, or `lng:NODE` for a node's terminals.
+    pub target: At<String>,
+    /// Expected events per year, `/y`.
+    pub hazard: Quantity,
+    pub duration: Duration,
+    /// Share of capacity lost while it lasts, `%` (default "100 %").
+    #[serde(default)]
+    pub severity: Option<Quantity>,
+    /// Only in this window of dates (`YYYY-MM`), inclusive.
+    #[serde(default)]
+    pub from: Option<At<String>>,
+    #[serde(default)]
+    pub until: Option<At<String>>,
+    /// Only starting in these calendar months (1–12), e.g. `[12, 1, 2]`.
+    #[serde(default)]
+    pub months: Option<At<Vec<u32>>>,
+}
+
+/// A duration distribution. `type` is `fixed` (`value`), `uniform`
+/// (`min`, `max`), `exponential` (`mean`) or `lognormal` (`median`, `sd`
+/// of the log).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Duration {
+    #[serde(rename = "type")]
+    pub kind: At<String>,
+    #[serde(default)]
+    pub value: Option<Quantity>,
+    #[serde(default)]
+    pub min: Option<Quantity>,
+    #[serde(default)]
+    pub max: Option<Quantity>,
+    #[serde(default)]
+    pub mean: Option<Quantity>,
+    #[serde(default)]
+    pub median: Option<Quantity>,
+    /// Standard deviation of ln(duration) for `lognormal` (a plain number).
+    #[serde(default)]
+    pub sigma: Option<At<f64>>,
+}
+
+/// `[[event]]`: a scheduled, certain change of capacity.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    #[serde(default)]
+    pub id: Option<At<String>>,
+    /// A pipeline id, an origin id, or `lng:NODE`.
+    pub target: At<String>,
+    /// `YYYY-MM` or `YYYY-MM-DD`.
+    pub start: At<String>,
+    /// First day back to normal (default: never).
+    #[serde(default)]
+    pub end: Option<At<String>>,
+    /// Share of capacity lost, `%`.
+    pub severity: Quantity,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `[uncertainty]`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Uncertainty {
+    #[serde(default)]
+    pub weather: Option<Weather>,
+    /// Relative standard deviation of prices per year, `%` (default "0 %").
+    #[serde(default)]
+    pub price_sd: Option<Quantity>,
+}
+
+/// Weather anomalies: standard normal per node and month, correlated across
+/// nodes and AR(1) in time; demand moves by each node's sensitivity.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Weather {
+    /// Month-to-month autocorrelation (0–1, default 0.5).
+    #[serde(default)]
+    pub autocorrelation: Option<At<f64>>,
+    /// Correlation between any two nodes (default 0.7), unless `matrix` is given.
+    #[serde(default)]
+    pub correlation: Option<At<f64>>,
+    /// Full correlation matrix, rows in node order.
+    #[serde(default)]
+    pub matrix: Option<At<Vec<Vec<f64>>>>,
+}
+
+/// `[lng_market]`: LNG available to the region.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LngMarket {
+    /// Expected volume available, a rate, from a date on.
+    pub available: Vec<RatePoint>,
+    /// Relative standard deviation per year, `%` (default "0 %").
+    #[serde(default)]
+    pub sd: Option<Quantity>,
+}
+
+/// `[[policy]]`: a named set of dated measures.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    pub id: At<String>,
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    /// Measures, applied in order; a later one overrides an earlier one.
+    #[serde(default, rename = "measure")]
+    pub measures: Vec<Measure>,
+}
+
+/// One measure. `type` selects which fields apply:
+///
+/// | type | fields |
+/// |---|---|
+/// | `embargo` | `country` or `origin`, `share` (default 100 %) |
+/// | `import_cap` | `country`, `max_share`, optional `node` (default: whole region) |
+/// | `capacity` | `target` (pipeline, `lng:NODE`, `storage:NODE`, origin), `action` (`add`/`scale`/`set`), `value` |
+/// | `storage_target` | `targets` (list of `{ date = "MM-DD", fill = "%" }`), optional `nodes` |
+/// | `demand_reduction` | `share`, optional `sectors`, `nodes` |
+/// | `contract` | `action` `add` with `contract = {…}`, or `cancel` with `id` |
+/// | `stake` | `pipeline`, `company`, `action` (`acquire`/`divest`), `stake`, optional `counterparty` |
+/// | `solidarity` | `mode` (`cooperative`/`national-first`) |
+/// | `set` / `scale` / `add` | `path` (e.g. `node.FR.demand.industry`), `value` |
+///
+/// Every measure takes optional `start` and `end` (`YYYY-MM`).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Measure {
+    #[serde(rename = "type")]
+    pub kind: At<String>,
+    #[serde(default)]
+    pub start: Option<At<String>>,
+    #[serde(default)]
+    pub end: Option<At<String>>,
+    #[serde(default)]
+    pub country: Option<At<String>>,
+    #[serde(default)]
+    pub origin: Option<At<String>>,
+    #[serde(default)]
+    pub node: Option<At<String>>,
+    #[serde(default)]
+    pub nodes: Option<Vec<At<String>>>,
+    #[serde(default)]
+    pub share: Option<Quantity>,
+    #[serde(default)]
+    pub max_share: Option<Quantity>,
+    #[serde(default)]
+    pub target: Option<At<String>>,
+    #[serde(default)]
+    pub action: Option<At<String>>,
+    /// A quantity with the target's unit; for `scale`, a `%` (e.g. "120 %").
+    #[serde(default)]
+    pub value: Option<Quantity>,
+    #[serde(default)]
+    pub targets: Option<Vec<FillPoint>>,
+    #[serde(default)]
+    pub sectors: Option<Vec<At<String>>>,
+    #[serde(default)]
+    pub contract: Option<Contract>,
+    #[serde(default)]
+    pub id: Option<At<String>>,
+    #[serde(default)]
+    pub pipeline: Option<At<String>>,
+    #[serde(default)]
+    pub company: Option<At<String>>,
+    /// For `stake`: the company on the other side of the trade (default: none,
+    /// the stake comes from or goes to unallocated capacity).
+    #[serde(default)]
+    pub counterparty: Option<At<String>>,
+    #[serde(default)]
+    pub stake: Option<Quantity>,
+    #[serde(default)]
+    pub mode: Option<At<String>>,
+    #[serde(default)]
+    pub path: Option<At<String>>,
+}
+
+/// A point of a storage fill trajectory.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FillPoint {
+    /// Day of the year, `MM-DD`.
+    pub date: At<String>,
+    /// Fill, `%` of working volume.
+    pub fill: Quantity,
+}

@@ -1,0 +1,308 @@
+//! The checked scenario in internal units (GWh, GWh/d, EUR/MWh, fractions,
+//! days), with references resolved to indices. Produced only by
+//! [`super::validate`], so every invariant listed on a field holds.
+
+use super::time::Day;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepKind {
+    Month,
+    Day,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Solidarity {
+    /// Shortage is spread across nodes (rising penalty with the share cut).
+    Cooperative,
+    /// A node exports only while its own demand is fully served.
+    NationalFirst,
+}
+
+/// Demand sectors, in order of priority (protected is cut last).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sector {
+    Protected = 0,
+    Industry = 1,
+    Power = 2,
+}
+
+pub const SECTORS: [Sector; 3] = [Sector::Protected, Sector::Industry, Sector::Power];
+pub const SECTOR_NAMES: [&str; 3] = ["protected", "industry", "power"];
+
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub name: String,
+    pub description: String,
+    /// First day of the first step and first day after the last step.
+    pub start: Day,
+    pub end: Day,
+    pub step: StepKind,
+    pub trials: u64,
+    pub seed: u64,
+    /// Origin countries counted as dependency.
+    pub dependency: Vec<String>,
+    /// Gross calorific value, kWh/m³.
+    pub gcv: f64,
+    pub baseline: usize,
+    pub solidarity: Solidarity,
+    pub production_price: f64,
+    pub nodes: Vec<NodeM>,
+    pub origins: Vec<OriginM>,
+    pub companies: Vec<CompanyM>,
+    pub pipelines: Vec<PipelineM>,
+    /// Contracts of the file first, then those that policies add.
+    pub contracts: Vec<ContractM>,
+    pub disruptions: Vec<DisruptionM>,
+    pub events: Vec<EventM>,
+    pub weather: WeatherM,
+    /// Relative standard deviation of yearly price shocks.
+    pub price_sd: f64,
+    pub lng: Option<LngM>,
+    pub policies: Vec<PolicyM>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NodeM {
+    pub id: String,
+    pub name: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub country: String,
+    /// Average demand per sector in the start year, GWh/d.
+    pub demand: [f64; 3],
+    /// Yearly growth rate (fraction).
+    pub trend: f64,
+    /// Monthly heating factors, mean 1.
+    pub profile: [f64; 12],
+    /// Demand change per standard deviation of weather (fraction).
+    pub weather_sensitivity: f64,
+    /// Peak-day demand, GWh/d (N-1 denominator).
+    pub peak_day: f64,
+    pub production: Option<ProductionM>,
+    pub storage: Option<StorageM>,
+    /// Regasification capacity, GWh/d.
+    pub lng_regas: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProductionM {
+    /// GWh/d in the start year.
+    pub rate: f64,
+    pub trend: f64,
+    /// (from, rate) overriding the trend, sorted by date.
+    pub schedule: Vec<(Day, f64)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StorageM {
+    /// GWh.
+    pub volume: f64,
+    /// GWh/d.
+    pub injection: f64,
+    pub withdrawal: f64,
+    /// Fraction of volume.
+    pub initial_fill: f64,
+    pub knee: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OriginKind {
+    Pipe,
+    Lng,
+}
+
+#[derive(Debug, Clone)]
+pub struct OriginM {
+    pub id: String,
+    pub name: String,
+    pub country: String,
+    pub kind: OriginKind,
+    /// EUR/MWh.
+    pub price: f64,
+    /// GWh/d.
+    pub capacity: f64,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CompanyM {
+    pub id: String,
+    pub country: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    Origin(usize),
+    Node(usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct PipelineM {
+    pub id: String,
+    pub name: String,
+    pub from: Endpoint,
+    pub to: usize,
+    /// Forward capacity from each date (first entry at `online` or the
+    /// distant past), GWh/d, sorted.
+    pub stages: Vec<(Day, f64)>,
+    pub offline: Option<Day>,
+    /// GWh/d.
+    pub reverse: f64,
+    /// EUR/MWh.
+    pub tariff: f64,
+    /// (company index, stake fraction); stakes sum to at most 1.
+    pub owners: Vec<(usize, f64)>,
+    pub capacity_rights: bool,
+    pub rights_tariff: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct ContractM {
+    pub id: String,
+    pub seller: usize,
+    pub buyer: usize,
+    /// GWh/d.
+    pub volume: f64,
+    pub start: Day,
+    pub end: Option<Day>,
+    pub take_or_pay: f64,
+    pub price: f64,
+    pub route: Option<usize>,
+    /// True for contracts of the file; false for those only policies add.
+    pub in_file: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Pipeline(usize),
+    Origin(usize),
+    Lng(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DurationDist {
+    Fixed(f64),
+    Uniform(f64, f64),
+    Exponential(f64),
+    LogNormal { median: f64, sigma: f64 },
+}
+
+#[derive(Debug, Clone)]
+pub struct DisruptionM {
+    pub id: String,
+    pub target: Target,
+    /// Events per year.
+    pub hazard: f64,
+    /// Days.
+    pub duration: DurationDist,
+    pub severity: f64,
+    pub from: Option<Day>,
+    pub until: Option<Day>,
+    /// Calendar months (index 0 = January) in which events may start.
+    pub months: [bool; 12],
+}
+
+#[derive(Debug, Clone)]
+pub struct EventM {
+    pub id: String,
+    pub target: Target,
+    pub start: Day,
+    pub end: Option<Day>,
+    pub severity: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct WeatherM {
+    pub autocorrelation: f64,
+    /// Lower Cholesky factor of the node correlation matrix, row-major n×n.
+    pub cholesky: Vec<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LngM {
+    /// (from, GWh/d), sorted.
+    pub available: Vec<(Day, f64)>,
+    pub sd: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct PolicyM {
+    pub id: String,
+    pub label: String,
+    pub description: String,
+    pub measures: Vec<MeasureM>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MeasureM {
+    pub kind: MeasureKind,
+    pub start: Option<Day>,
+    pub end: Option<Day>,
+}
+
+impl MeasureM {
+    pub fn active(&self, day: Day) -> bool {
+        self.start.is_none_or(|s| day >= s) && self.end.is_none_or(|e| day < e)
+    }
+}
+
+/// A numeric field a measure may change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Demand(usize, Sector),
+    Production(usize),
+    LngRegas(usize),
+    /// Scales working volume and both rates together.
+    StorageSize(usize),
+    StorageInjection(usize),
+    StorageWithdrawal(usize),
+    PipelineCapacity(usize),
+    PipelineReverse(usize),
+    PipelineTariff(usize),
+    OriginPrice(usize),
+    OriginCapacity(usize),
+    ContractVolume(usize),
+    ContractPrice(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Set,
+    Scale,
+    Add,
+}
+
+#[derive(Debug, Clone)]
+pub enum MeasureKind {
+    /// Cut the export capacity of these origins by `share`.
+    Embargo { origins: Vec<usize>, share: f64 },
+    /// Direct imports from `country` at most `max_share` of demand, in one
+    /// node or (None) the whole region.
+    ImportCap {
+        country: String,
+        node: Option<usize>,
+        max_share: f64,
+    },
+    Adjust { field: Field, op: Op, value: f64 },
+    /// Fill trajectory: ((month, day), fill) sorted by date in the year.
+    StorageTarget {
+        nodes: Vec<usize>,
+        points: Vec<((u32, u32), f64)>,
+    },
+    DemandReduction {
+        share: f64,
+        sectors: [bool; 3],
+        nodes: Vec<usize>,
+    },
+    AddContract(usize),
+    CancelContract(usize),
+    Stake {
+        pipeline: usize,
+        company: usize,
+        counterparty: Option<usize>,
+        /// Positive when acquiring.
+        delta: f64,
+    },
+    Solidarity(Solidarity),
+}

@@ -1,0 +1,2 @@
+//! Monte Carlo statistics: order-independent accumulators and the result record.
+pub mod summary;

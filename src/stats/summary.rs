@@ -1,0 +1,151 @@
+//! The result record of a run: one serializable, versioned structure from
+//! which every export (JSON, tidy CSV, IAMC, charts, HTML) is written.
+//!
+//! Field by field documentation lives in `docs/results.md`; bump
+//! [`SCHEMA_VERSION`] whenever a field changes meaning or is removed.
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the `summary.json` layout.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Node id used for the whole modelled region (all nodes together).
+pub const REGION: &str = "EUROPE";
+
+/// The percentiles reported for every series, in this order.
+pub const PERCENTILES: [f64; 5] = [5.0, 25.0, 50.0, 75.0, 95.0];
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Summary {
+    pub schema_version: u32,
+    /// gasdep version that wrote the file (`CARGO_PKG_VERSION`).
+    pub gasdep_version: String,
+    pub scenario: ScenarioInfo,
+    pub run: RunInfo,
+    pub nodes: Vec<NodeInfo>,
+    /// One entry per (policy, node, metric, resolution).
+    pub series: Vec<Series>,
+    /// Probabilities of named events, per policy.
+    pub events: Vec<EventProbability>,
+    /// Paired differences (policy − baseline) over common random numbers.
+    pub differences: Vec<PairedDifference>,
+    /// Median flow on each link, per policy (for the flow map).
+    pub flows: Vec<FlowSummary>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ScenarioInfo {
+    pub name: String,
+    pub description: String,
+    /// First and last month simulated, `YYYY-MM`.
+    pub start: String,
+    pub end: String,
+    /// `month` or `day`.
+    pub step: String,
+    /// Origin countries counted as "dependency" (e.g. `["RU"]`).
+    pub dependency_countries: Vec<String>,
+    pub baseline: String,
+    pub policies: Vec<PolicyInfo>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PolicyInfo {
+    pub id: String,
+    pub label: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RunInfo {
+    pub trials: u64,
+    pub seed: u64,
+    /// `Some((k, n))` when this summary holds shard k of n.
+    pub shard: Option<(u32, u32)>,
+    /// Wall-clock fields: excluded when comparing runs for identity.
+    pub wall_seconds: f64,
+    pub threads: usize,
+    pub command: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct NodeInfo {
+    pub id: String,
+    pub name: String,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// Statistics of one quantity over trials, per period.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Series {
+    pub policy: String,
+    /// Node id, or [`REGION`].
+    pub node: String,
+    /// Metric name, e.g. `dependency_share`, `unserved`, `storage_fill`.
+    pub metric: String,
+    /// Unit as written in the field: `share`, `TWh`, `EUR m`, `%`…
+    pub unit: String,
+    /// `month` (periods `YYYY-MM`) or `year` (periods `YYYY`).
+    pub resolution: String,
+    pub periods: Vec<String>,
+    /// One entry per period.
+    pub stats: Vec<Stat>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct Stat {
+    pub mean: f64,
+    pub sd: f64,
+    pub min: f64,
+    pub max: f64,
+    /// Percentiles at [`PERCENTILES`].
+    pub p5: f64,
+    pub p25: f64,
+    pub p50: f64,
+    pub p75: f64,
+    pub p95: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct EventProbability {
+    pub policy: String,
+    pub node: String,
+    /// Machine name, e.g. `unserved_gt_1pct_annual_demand`.
+    pub event: String,
+    /// Human description of the event.
+    pub description: String,
+    /// Period (`YYYY`) or `any` for over the whole horizon.
+    pub period: String,
+    pub probability: f64,
+    /// 95 % Wilson interval.
+    pub ci_low: f64,
+    pub ci_high: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PairedDifference {
+    pub policy: String,
+    pub baseline: String,
+    pub node: String,
+    pub metric: String,
+    pub unit: String,
+    pub period: String,
+    /// Mean of (policy − baseline) over trials, with its 95 % interval.
+    pub mean: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FlowSummary {
+    pub policy: String,
+    /// Period the flows summarise (`YYYY`).
+    pub period: String,
+    /// Node id, or origin id for supply links.
+    pub from: String,
+    pub to: String,
+    /// Median annual volume over trials, TWh.
+    pub median_twh: f64,
+    /// Median traced share of dependency-country gas in the flow.
+    pub dependency_share: f64,
+}
