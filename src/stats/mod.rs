@@ -1,2 +1,3 @@
 //! Monte Carlo statistics: order-independent accumulators and the result record.
+pub mod accum;
 pub mod summary;

@@ -1,0 +1,708 @@
+//! Compile a checked scenario and one policy into an indexed network and a
+//! per-step plan of its deterministic numbers.
+//!
+//! Input: a [`Model`] and a policy index. Output: a [`Network`] whose
+//! topology is fixed for the whole run (so the solver can warm-start from
+//! step to step) and whose [`StepPlan`]s hold, for every time step, the
+//! capacities, costs and demands that do not depend on chance: pipeline
+//! stages and online dates, scheduled events, the policy's measures. The
+//! simulator multiplies these by each trial's random availability, weather
+//! and price factors.
+//!
+//! Graph layout (DESIGN.md §2): a super source S feeds every origin (its
+//! export capacity), every node's production and storage withdrawal, and
+//! the unserved-demand arcs; node demand is each node's negative supply;
+//! storage injection drains into a super sink T, balanced by a free bypass
+//! S → T, so the problem is always feasible and shortage is a result.
+//! LNG origins feed a shared pool whose throughput is the LNG available to
+//! the region, sent out through each node's regasification capacity.
+//! Contracts and owners' capacity rights are delivered to the buyer's or
+//! owner's node directly and book capacity on their route (docs/model.md).
+//!
+//! Units: energy in GWh per step, prices in EUR/MWh.
+
+
+use crate::scenario::time::Day;
+use crate::scenario::units::days_in_month;
+use crate::scenario::*;
+use crate::solver::Topology;
+
+/// Penalty for unserved demand by sector (protected, industry, power), EUR/MWh.
+/// Power is cut first (fuel switching), protected customers last.
+pub const UNSERVED_PENALTY: [f64; 3] = [2000.0, 300.0, 200.0];
+/// Unserved demand is split into this many equal tranches per sector.
+pub const TRANCHES: usize = 4;
+/// In cooperative mode each further tranche costs this much more (share of
+/// the base penalty), so cuts spread across nodes before any node is cut deep.
+pub const TRANCHE_STEP: f64 = 0.25;
+/// Value of injecting towards a storage target, EUR/MWh: above any gas
+/// price, below any unserved penalty (no one is cut to fill storage).
+pub const TARGET_INJECTION_VALUE: f64 = 150.0;
+/// Value of commercial summer injection (April–September), EUR/MWh: the
+/// summer–winter spread that makes storage fill when gas is affordable.
+pub const SEASONAL_INJECTION_VALUE: f64 = 60.0;
+/// Cost of planned winter withdrawal, EUR/MWh (cheaper than imports).
+pub const PLANNED_WITHDRAWAL_COST: f64 = 1.0;
+/// Cost of withdrawal below the planned path: only to avoid cutting demand.
+pub const EMERGENCY_WITHDRAWAL_COST: f64 = 190.0;
+/// Regasification send-out cost, EUR/MWh.
+pub const REGAS_COST: f64 = 0.5;
+/// Planned storage floor at the end of each calendar month (fraction of
+/// working volume): a normal winter draws storage down to ≈ 15 % by April;
+/// from April to October the floor is 100 %, i.e. no planned withdrawal
+/// while storage is being filled (withdrawing and injecting in the same
+/// season would be a pointless round trip).
+pub const PLANNED_FLOOR: [f64; 12] = [0.45, 0.30, 0.15, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.75, 0.60];
+
+/// What an arc stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArcKind {
+    /// S → origin: export capacity.
+    OriginSupply(usize),
+    /// Region-level import cap gate for an origin country: S → gate.
+    CapGate(usize),
+    /// A pipeline's open capacity; `reverse` for node-to-node backflow.
+    Pipeline { pipeline: usize, reverse: bool },
+    /// Capacity reserved for an owner's home node (capacity rights).
+    Rights { pipeline: usize, company: usize, node: usize },
+    /// Contract delivery: the take-or-pay tranche (sunk cost) or the rest.
+    Contract { contract: usize, take_or_pay: bool },
+    /// LNG origin → LNG pool.
+    LngSupply(usize),
+    /// LNG pool throughput: what the world market makes available.
+    LngPool,
+    /// Pool → node: regasification send-out.
+    Regas(usize),
+    /// S → node: domestic production.
+    Production(usize),
+    /// S → node: storage withdrawal along the planned path, or below it.
+    Withdraw { node: usize, emergency: bool },
+    /// Node → T: injection towards the target, or commercial injection.
+    Inject { node: usize, target: bool },
+    /// S → node: demand not served.
+    Unserved { node: usize, sector: usize, tranche: usize },
+    /// S → T: balances the injection capacity that is not used.
+    Bypass,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Arc {
+    pub kind: ArcKind,
+    pub tail: usize,
+    pub head: usize,
+}
+
+/// Storage rule of one node for one step.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StorageRule {
+    /// Fill the policy requires at the end of the step (fraction), if any.
+    pub target: Option<f64>,
+    /// Planned floor at the end of the step (fraction).
+    pub floor: f64,
+    /// Commercial injection season.
+    pub seasonal: bool,
+}
+
+/// Deterministic numbers of one step under one policy.
+#[derive(Debug, Clone)]
+pub struct StepPlan {
+    pub start: Day,
+    pub days: f64,
+    pub year: i32,
+    pub month: u32,
+    /// Capacity of each arc before random factors, GWh per step. Unserved,
+    /// storage and bypass arcs are set by the simulator and are 0 here.
+    pub cap: Vec<f64>,
+    /// Cost of each arc, EUR/MWh, of which `price` is the part that moves
+    /// with the trial's price shock (border prices of spot gas).
+    pub cost: Vec<f64>,
+    pub price: Vec<f64>,
+    /// Demand per node and sector before weather, GWh per step.
+    pub demand: Vec<[f64; 3]>,
+    /// Storage of each node: volume (GWh), injection and withdrawal rates
+    /// (GWh per step) as the policy sets them.
+    pub storage: Vec<[f64; 3]>,
+    pub rules: Vec<StorageRule>,
+    pub solidarity: Solidarity,
+    /// Stake of each (pipeline, company) in force, for exposure metrics.
+    pub stakes: Vec<Vec<(usize, f64)>>,
+    /// Pipeline capacity before contract bookings and rights, GWh per step,
+    /// and scheduled-event availability of each pipeline (fraction).
+    pub pipeline_cap: Vec<f64>,
+}
+
+/// A network compiled for one policy.
+#[derive(Debug, Clone)]
+pub struct Network {
+    pub policy: usize,
+    pub topology: Topology,
+    pub arcs: Vec<Arc>,
+    pub source: usize,
+    pub sink: usize,
+    /// Graph index of model node 0; nodes are contiguous.
+    pub node_base: usize,
+    pub origin_base: usize,
+    pub lng_in: usize,
+    pub lng_out: usize,
+    /// Origin countries and producing node countries, the tracing columns.
+    pub countries: Vec<String>,
+    /// Whether each tracing column counts as dependency.
+    pub dependency: Vec<bool>,
+    /// Tracing column of each origin and of each node's production.
+    pub origin_country: Vec<usize>,
+    pub node_country: Vec<usize>,
+    /// Model node of each company's home country, if modelled.
+    pub company_node: Vec<Option<usize>>,
+    /// Forward arc of each pipeline.
+    pub pipeline_arc: Vec<usize>,
+    pub steps: Vec<StepPlan>,
+}
+
+/// Start day of each step of the scenario.
+pub fn step_starts(model: &Model) -> Vec<(Day, f64)> {
+    let mut out = Vec::new();
+    let mut d = model.start;
+    while d < model.end {
+        let (y, m, _) = d.ymd();
+        let len = match model.step {
+            StepKind::Month => days_in_month(y, m),
+            StepKind::Day => 1,
+        };
+        out.push((d, f64::from(len)));
+        d = Day(d.0 + len as i32);
+    }
+    out
+}
+
+/// Capacity in force on `day` from a sorted stage list.
+fn staged(stages: &[(Day, f64)], day: Day) -> f64 {
+    stages.iter().rev().find(|(d, _)| *d <= day).map_or(0.0, |s| s.1)
+}
+
+/// Fraction of a step [start, start+days) covered by [a, b).
+pub fn overlap(start: Day, days: f64, a: Day, b: Option<Day>) -> f64 {
+    let s = f64::from(start.0);
+    let e = s + days;
+    let lo = f64::from(a.0).max(s);
+    let hi = b.map_or(e, |b| f64::from(b.0).min(e));
+    ((hi - lo) / days).clamp(0.0, 1.0)
+}
+
+impl Network {
+    /// Compile `model` for policy `policy`.
+    pub fn compile(model: &Model, policy: usize) -> Network {
+        let mut countries: Vec<String> = Vec::new();
+        let col = |c: &str, countries: &mut Vec<String>| -> usize {
+            match countries.iter().position(|x| x == c) {
+                Some(i) => i,
+                None => {
+                    countries.push(c.to_string());
+                    countries.len() - 1
+                }
+            }
+        };
+        let origin_country: Vec<usize> = model.origins.iter().map(|o| col(&o.country, &mut countries)).collect();
+        let node_country: Vec<usize> = model.nodes.iter().map(|n| col(&n.country, &mut countries)).collect();
+        let dependency = countries.iter().map(|c| model.dependency.contains(c)).collect();
+        let company_node: Vec<Option<usize>> = model
+            .companies
+            .iter()
+            .map(|c| model.nodes.iter().position(|n| n.country == c.country || n.id == c.country))
+            .collect();
+
+        let pol = &model.policies[policy];
+        let nn = model.nodes.len();
+        let no = model.origins.len();
+        let source = 0;
+        let sink = 1;
+        let lng_in = 2;
+        let lng_out = 3;
+        let origin_base = 4;
+        let node_base = origin_base + no;
+        // Region-level import-cap gates: one per capped country.
+        let mut gate_countries: Vec<String> = Vec::new();
+        for m in &pol.measures {
+            if let MeasureKind::ImportCap { country, node: None, .. } = &m.kind {
+                if !gate_countries.contains(country) {
+                    gate_countries.push(country.clone());
+                }
+            }
+        }
+        let gate_base = node_base + nn;
+        let mut topology = Topology::new(gate_base + gate_countries.len());
+        let mut arcs = Vec::new();
+        let add = |kind: ArcKind, tail: usize, head: usize, topology: &mut Topology, arcs: &mut Vec<Arc>| {
+            topology.add_arc(tail, head);
+            arcs.push(Arc { kind, tail, head });
+        };
+        for (g, _) in gate_countries.iter().enumerate() {
+            add(ArcKind::CapGate(g), source, gate_base + g, &mut topology, &mut arcs);
+        }
+        for (o, origin) in model.origins.iter().enumerate() {
+            let tail = gate_countries.iter().position(|c| *c == origin.country).map_or(source, |g| gate_base + g);
+            add(ArcKind::OriginSupply(o), tail, origin_base + o, &mut topology, &mut arcs);
+            if origin.kind == OriginKind::Lng {
+                add(ArcKind::LngSupply(o), origin_base + o, lng_in, &mut topology, &mut arcs);
+            }
+        }
+        add(ArcKind::LngPool, lng_in, lng_out, &mut topology, &mut arcs);
+        let endpoint = |e: Endpoint| match e {
+            Endpoint::Origin(o) => origin_base + o,
+            Endpoint::Node(n) => node_base + n,
+        };
+        for (p, pipe) in model.pipelines.iter().enumerate() {
+            let (a, b) = (endpoint(pipe.from), node_base + pipe.to);
+            add(ArcKind::Pipeline { pipeline: p, reverse: false }, a, b, &mut topology, &mut arcs);
+            if pipe.reverse > 0.0 || has_field(pol, Field::PipelineReverse(p)) {
+                add(ArcKind::Pipeline { pipeline: p, reverse: true }, b, a, &mut topology, &mut arcs);
+            }
+            if pipe.capacity_rights {
+                for c in owners_ever(pipe, pol, p) {
+                    if let Some(home) = company_node[c] {
+                        if home != pipe.to && Endpoint::Node(home) != pipe.from {
+                            add(ArcKind::Rights { pipeline: p, company: c, node: home }, a, node_base + home, &mut topology, &mut arcs);
+                        }
+                    }
+                }
+            }
+        }
+        for (k, c) in model.contracts.iter().enumerate() {
+            let active = c.in_file || pol.measures.iter().any(|m| matches!(m.kind, MeasureKind::AddContract(x) if x == k));
+            if active {
+                for top in [true, false] {
+                    add(ArcKind::Contract { contract: k, take_or_pay: top }, origin_base + c.seller, node_base + c.buyer, &mut topology, &mut arcs);
+                }
+            }
+        }
+        for n in 0..nn {
+            let v = node_base + n;
+            if model.nodes[n].lng_regas > 0.0 || has_field(pol, Field::LngRegas(n)) {
+                add(ArcKind::Regas(n), lng_out, v, &mut topology, &mut arcs);
+            }
+            if model.nodes[n].production.is_some() || has_field(pol, Field::Production(n)) {
+                add(ArcKind::Production(n), source, v, &mut topology, &mut arcs);
+            }
+            if model.nodes[n].storage.is_some() {
+                for emergency in [false, true] {
+                    add(ArcKind::Withdraw { node: n, emergency }, source, v, &mut topology, &mut arcs);
+                }
+                for target in [true, false] {
+                    add(ArcKind::Inject { node: n, target }, v, sink, &mut topology, &mut arcs);
+                }
+            }
+            for sector in 0..3 {
+                for tranche in 0..TRANCHES {
+                    add(ArcKind::Unserved { node: n, sector, tranche }, source, v, &mut topology, &mut arcs);
+                }
+            }
+        }
+        add(ArcKind::Bypass, source, sink, &mut topology, &mut arcs);
+
+        let mut net = Network {
+            policy,
+            topology,
+            arcs,
+            source,
+            sink,
+            node_base,
+            origin_base,
+            lng_in,
+            lng_out,
+            countries,
+            dependency,
+            origin_country,
+            node_country,
+            company_node,
+            pipeline_arc: Vec::new(),
+            steps: Vec::new(),
+        };
+        net.pipeline_arc = (0..model.pipelines.len())
+            .map(|p| {
+                net.arcs
+                    .iter()
+                    .position(|a| a.kind == ArcKind::Pipeline { pipeline: p, reverse: false })
+                    .expect("every pipeline has a forward arc")
+            })
+            .collect();
+        let gates: Vec<(String, f64)> = gate_countries.iter().map(|c| (c.clone(), 0.0)).collect();
+        net.steps = step_starts(model).into_iter().map(|(d, len)| net.plan(model, d, len, &gates)).collect();
+        net
+    }
+
+    /// Deterministic numbers of the step starting on `day`.
+    fn plan(&self, model: &Model, day: Day, days: f64, gates: &[(String, f64)]) -> StepPlan {
+        let pol = &model.policies[self.policy];
+        let (year, month, _) = day.ymd();
+        let years = day.years_since(model.start);
+        let p = Params::resolve(model, pol, day);
+        let nn = model.nodes.len();
+
+        // Demand.
+        let mut demand = vec![[0.0; 3]; nn];
+        for (n, node) in model.nodes.iter().enumerate() {
+            let g = (1.0 + node.trend).powf(years);
+            let prof = node.profile[month as usize - 1];
+            let shape = [prof, 1.0, 0.5 + 0.5 * prof];
+            for s in 0..3 {
+                demand[n][s] = p.demand[n][s] * g * shape[s] * days * (1.0 - p.reduction[n][s]);
+            }
+        }
+        // Scheduled events: availability of each target over the step.
+        let mut pipe_avail = vec![1.0; model.pipelines.len()];
+        let mut origin_avail = vec![1.0; model.origins.len()];
+        let mut lng_avail = vec![1.0; nn];
+        for e in &model.events {
+            let lost = e.severity * overlap(day, days, e.start, e.end);
+            match e.target {
+                Target::Pipeline(i) => pipe_avail[i] *= 1.0 - lost,
+                Target::Origin(i) => origin_avail[i] *= 1.0 - lost,
+                Target::Lng(i) => lng_avail[i] *= 1.0 - lost,
+            }
+        }
+        // Pipeline capacity in force, before bookings.
+        let pipeline_cap: Vec<f64> = model
+            .pipelines
+            .iter()
+            .enumerate()
+            .map(|(i, pipe)| {
+                let up = 1.0 - pipe.offline.map_or(0.0, |off| overlap(day, days, off, None));
+                p.pipe_cap[i] * up * pipe_avail[i] * days
+            })
+            .collect();
+        let mut booked = vec![0.0; model.pipelines.len()];
+        let mut lng_booked = vec![0.0; nn];
+
+        let mut cap = vec![0.0; self.arcs.len()];
+        let mut cost = vec![0.0; self.arcs.len()];
+        let mut price = vec![0.0; self.arcs.len()];
+        // Contracts first: they book capacity on their route.
+        for (a, arc) in self.arcs.iter().enumerate() {
+            if let ArcKind::Contract { contract: k, take_or_pay } = arc.kind {
+                let c = &model.contracts[k];
+                let on = p.contract_on[k] * overlap(day, days, c.start, c.end);
+                let vol = p.contract_volume[k] * on * days;
+                let share = if take_or_pay { c.take_or_pay } else { 1.0 - c.take_or_pay };
+                let route_cap = match c.route {
+                    Some(r) => pipeline_cap[r] - booked[r],
+                    None if model.origins[c.seller].kind == OriginKind::Lng => {
+                        p.regas[c.buyer] * lng_avail[c.buyer] * days - lng_booked[c.buyer]
+                    }
+                    None => vol * share,
+                };
+                let x = (vol * share).min(route_cap.max(0.0)) * origin_avail[c.seller];
+                cap[a] = x;
+                match c.route {
+                    Some(r) => booked[r] += x,
+                    None if model.origins[c.seller].kind == OriginKind::Lng => lng_booked[c.buyer] += x,
+                    None => {}
+                }
+                let tariff = c.route.map_or(0.0, |r| p.tariff[r]);
+                cost[a] = tariff + if take_or_pay { 0.0 } else { p.contract_price[k] };
+            }
+        }
+        for (a, arc) in self.arcs.iter().enumerate() {
+            match arc.kind {
+                ArcKind::OriginSupply(o) => cap[a] = p.origin_cap[o] * origin_avail[o] * days * (1.0 - p.embargo[o]),
+                ArcKind::CapGate(g) => {
+                    let total: f64 = demand.iter().flatten().sum();
+                    let share = pol
+                        .measures
+                        .iter()
+                        .filter(|m| m.active(day))
+                        .filter_map(|m| match &m.kind {
+                            MeasureKind::ImportCap { country, node: None, max_share } if *country == gates[g].0 => Some(*max_share),
+                            _ => None,
+                        })
+                        .last()
+                        .unwrap_or(f64::INFINITY);
+                    cap[a] = if share.is_finite() { share * total } else { BIG };
+                }
+                ArcKind::Pipeline { pipeline: i, reverse } => {
+                    let pipe = &model.pipelines[i];
+                    let price_o = match pipe.from {
+                        Endpoint::Origin(o) => p.origin_price[o],
+                        Endpoint::Node(_) => 0.0,
+                    };
+                    cost[a] = price_o + p.tariff[i];
+                    price[a] = price_o;
+                    cap[a] = if reverse {
+                        let up = 1.0 - pipe.offline.map_or(0.0, |off| overlap(day, days, off, None));
+                        p.reverse[i] * up * pipe_avail[i] * days
+                    } else {
+                        let reserved: f64 = if pipe.capacity_rights {
+                            p.stakes[i].iter().filter(|(c, _)| self.rights_arc_exists(i, *c)).map(|(_, s)| s).sum()
+                        } else {
+                            0.0
+                        };
+                        ((pipeline_cap[i] * (1.0 - reserved)) - booked[i]).max(0.0)
+                    };
+                }
+                ArcKind::Rights { pipeline: i, company, .. } => {
+                    let pipe = &model.pipelines[i];
+                    let stake = p.stakes[i].iter().find(|(c, _)| *c == company).map_or(0.0, |s| s.1);
+                    let price_o = match pipe.from {
+                        Endpoint::Origin(o) => p.origin_price[o],
+                        Endpoint::Node(_) => 0.0,
+                    };
+                    cost[a] = price_o + p.rights_tariff[i];
+                    price[a] = price_o;
+                    // Bookings by contracts come out of the open capacity first.
+                    cap[a] = pipeline_cap[i] * stake;
+                }
+                ArcKind::LngSupply(o) => {
+                    // Limited by the origin's export and the pool, not here.
+                    cap[a] = BIG;
+                    cost[a] = p.origin_price[o];
+                    price[a] = p.origin_price[o];
+                }
+                ArcKind::LngPool => cap[a] = p.lng_available * days,
+                ArcKind::Regas(n) => {
+                    cap[a] = (p.regas[n] * lng_avail[n] * days - lng_booked[n]).max(0.0);
+                    cost[a] = REGAS_COST;
+                }
+                ArcKind::Production(n) => {
+                    cap[a] = p.production[n] * days;
+                    cost[a] = model.production_price;
+                }
+                ArcKind::Unserved { sector, tranche, .. } => {
+                    let step = if p.solidarity == Solidarity::Cooperative { TRANCHE_STEP } else { 0.0 };
+                    cost[a] = UNSERVED_PENALTY[sector] * (1.0 + step * tranche as f64);
+                }
+                ArcKind::Withdraw { emergency, .. } => {
+                    cost[a] = if emergency { EMERGENCY_WITHDRAWAL_COST } else { PLANNED_WITHDRAWAL_COST };
+                }
+                ArcKind::Inject { target, .. } => {
+                    cost[a] = if target { -TARGET_INJECTION_VALUE } else { -SEASONAL_INJECTION_VALUE };
+                }
+                ArcKind::Contract { .. } | ArcKind::Bypass => {}
+            }
+        }
+        // Storage rules.
+        let end = Day(day.0 + days as i32);
+        let rules = (0..nn)
+            .map(|n| {
+                let target = p.storage_targets[n].as_ref().and_then(|pts| trajectory(pts, end));
+                let floor = PLANNED_FLOOR[month as usize - 1];
+                StorageRule {
+                    target,
+                    floor: floor.max(target.unwrap_or(0.0)),
+                    seasonal: (4..=9).contains(&month),
+                }
+            })
+            .collect();
+        let storage = (0..nn).map(|n| [p.storage[n][0], p.storage[n][1] * days, p.storage[n][2] * days]).collect();
+        StepPlan {
+            start: day,
+            days,
+            year,
+            month,
+            cap,
+            cost,
+            price,
+            demand,
+            storage,
+            rules,
+            solidarity: p.solidarity,
+            stakes: p.stakes,
+            pipeline_cap,
+        }
+    }
+
+    fn rights_arc_exists(&self, pipeline: usize, company: usize) -> bool {
+        self.arcs
+            .iter()
+            .any(|a| matches!(a.kind, ArcKind::Rights { pipeline: p, company: c, .. } if p == pipeline && c == company))
+    }
+
+    /// Graph index of model node `n`.
+    pub fn node(&self, n: usize) -> usize {
+        self.node_base + n
+    }
+}
+
+/// Capacity standing for "unbounded" in GWh per step: far above any real
+/// flow, small enough for the solver's integer bounds after scaling.
+pub const BIG: f64 = 1.0e7;
+
+/// Storage target on `day` from a yearly trajectory ((month, day), fill):
+/// linear between consecutive points; none outside the first–last window.
+pub fn trajectory(points: &[((u32, u32), f64)], day: Day) -> Option<f64> {
+    let (y, _, _) = day.ymd();
+    let at = |(m, d): (u32, u32)| Day::from_ymd(y, m, d);
+    let first = at(points.first()?.0);
+    let last = at(points.last()?.0);
+    if day < first || day > last {
+        return None;
+    }
+    for w in points.windows(2) {
+        let (a, b) = (at(w[0].0), at(w[1].0));
+        if day >= a && day <= b {
+            let t = if b.0 > a.0 { f64::from(day.0 - a.0) / f64::from(b.0 - a.0) } else { 1.0 };
+            return Some(w[0].1 + t * (w[1].1 - w[0].1));
+        }
+    }
+    Some(points.last()?.1)
+}
+
+fn has_field(pol: &PolicyM, f: Field) -> bool {
+    pol.measures.iter().any(|m| matches!(m.kind, MeasureKind::Adjust { field, .. } if field == f))
+}
+
+/// Every company that holds a stake in `pipe` at some time under `pol`.
+fn owners_ever(pipe: &PipelineM, pol: &PolicyM, p: usize) -> Vec<usize> {
+    let mut v: Vec<usize> = pipe.owners.iter().map(|o| o.0).collect();
+    for m in &pol.measures {
+        if let MeasureKind::Stake { pipeline, company, counterparty, .. } = m.kind {
+            if pipeline == p {
+                v.push(company);
+                v.extend(counterparty);
+            }
+        }
+    }
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// The scenario's numbers on one day after the policy's measures.
+/// Rates in GWh/d, prices in EUR/MWh, shares as fractions.
+pub struct Params {
+    pub demand: Vec<[f64; 3]>,
+    pub reduction: Vec<[f64; 3]>,
+    pub production: Vec<f64>,
+    pub regas: Vec<f64>,
+    /// Volume (GWh), injection, withdrawal (GWh/d).
+    pub storage: Vec<[f64; 3]>,
+    pub storage_targets: Vec<Option<Vec<((u32, u32), f64)>>>,
+    pub pipe_cap: Vec<f64>,
+    pub reverse: Vec<f64>,
+    pub tariff: Vec<f64>,
+    pub rights_tariff: Vec<f64>,
+    pub stakes: Vec<Vec<(usize, f64)>>,
+    pub origin_price: Vec<f64>,
+    pub origin_cap: Vec<f64>,
+    pub embargo: Vec<f64>,
+    pub contract_on: Vec<f64>,
+    pub contract_volume: Vec<f64>,
+    pub contract_price: Vec<f64>,
+    pub lng_available: f64,
+    pub solidarity: Solidarity,
+}
+
+impl Params {
+    /// Apply the measures active on `day`, in order (a later measure
+    /// overrides an earlier one; `add`s accumulate).
+    pub fn resolve(model: &Model, pol: &PolicyM, day: Day) -> Params {
+        let years = day.years_since(model.start);
+        let nn = model.nodes.len();
+        let mut p = Params {
+            demand: model.nodes.iter().map(|n| n.demand).collect(),
+            reduction: vec![[0.0; 3]; nn],
+            production: model
+                .nodes
+                .iter()
+                .map(|n| {
+                    n.production.as_ref().map_or(0.0, |pr| {
+                        let sched = pr.schedule.iter().rev().find(|(d, _)| *d <= day);
+                        match sched {
+                            Some(&(d, r)) => r * (1.0 + pr.trend).powf(day.years_since(d)),
+                            None => pr.rate * (1.0 + pr.trend).powf(years),
+                        }
+                    })
+                })
+                .collect(),
+            regas: model.nodes.iter().map(|n| n.lng_regas).collect(),
+            storage: model
+                .nodes
+                .iter()
+                .map(|n| n.storage.as_ref().map_or([0.0; 3], |s| [s.volume, s.injection, s.withdrawal]))
+                .collect(),
+            storage_targets: vec![None; nn],
+            pipe_cap: model.pipelines.iter().map(|pp| staged(&pp.stages, day)).collect(),
+            reverse: model.pipelines.iter().map(|pp| pp.reverse).collect(),
+            tariff: model.pipelines.iter().map(|pp| pp.tariff).collect(),
+            rights_tariff: model.pipelines.iter().map(|pp| pp.rights_tariff).collect(),
+            stakes: model.pipelines.iter().map(|pp| pp.owners.clone()).collect(),
+            origin_price: model.origins.iter().map(|o| o.price).collect(),
+            origin_cap: model.origins.iter().map(|o| o.capacity).collect(),
+            embargo: vec![0.0; model.origins.len()],
+            contract_on: model.contracts.iter().map(|c| if c.in_file { 1.0 } else { 0.0 }).collect(),
+            contract_volume: model.contracts.iter().map(|c| c.volume).collect(),
+            contract_price: model.contracts.iter().map(|c| c.price).collect(),
+            lng_available: model.lng.as_ref().map_or(BIG, |l| staged(&l.available, day)),
+            solidarity: model.solidarity,
+        };
+        // Stake trades accumulate from their start on.
+        for m in pol.measures.iter().filter(|m| m.active(day)) {
+            match &m.kind {
+                MeasureKind::Embargo { origins, share } => {
+                    for &o in origins {
+                        p.embargo[o] = *share;
+                    }
+                }
+                MeasureKind::ImportCap { .. } => {}
+                MeasureKind::Adjust { field, op, value } => p.adjust(*field, *op, *value),
+                MeasureKind::StorageTarget { nodes, points } => {
+                    for &n in nodes {
+                        p.storage_targets[n] = Some(points.clone());
+                    }
+                }
+                MeasureKind::DemandReduction { share, sectors, nodes } => {
+                    for &n in nodes {
+                        for s in 0..3 {
+                            if sectors[s] {
+                                p.reduction[n][s] = *share;
+                            }
+                        }
+                    }
+                }
+                MeasureKind::AddContract(k) => p.contract_on[*k] = 1.0,
+                MeasureKind::CancelContract(k) => p.contract_on[*k] = 0.0,
+                MeasureKind::Stake { pipeline, company, counterparty, delta } => {
+                    let st = &mut p.stakes[*pipeline];
+                    let mut bump = |c: usize, d: f64| match st.iter_mut().find(|(x, _)| *x == c) {
+                        Some(e) => e.1 = (e.1 + d).max(0.0),
+                        None => st.push((c, d.max(0.0))),
+                    };
+                    bump(*company, *delta);
+                    if let Some(cp) = counterparty {
+                        bump(*cp, -delta);
+                    }
+                }
+                MeasureKind::Solidarity(s) => p.solidarity = *s,
+            }
+        }
+        p
+    }
+
+    fn adjust(&mut self, field: Field, op: Op, v: f64) {
+        let apply = |x: &mut f64| {
+            *x = match op {
+                Op::Set => v,
+                Op::Scale => *x * v,
+                Op::Add => (*x + v).max(0.0),
+            }
+        };
+        match field {
+            Field::Demand(n, s) => apply(&mut self.demand[n][s as usize]),
+            Field::Production(n) => apply(&mut self.production[n]),
+            Field::LngRegas(n) => apply(&mut self.regas[n]),
+            Field::StorageSize(n) => {
+                let old = self.storage[n][0];
+                apply(&mut self.storage[n][0]);
+                let ratio = if old > 0.0 { self.storage[n][0] / old } else { 0.0 };
+                self.storage[n][1] *= ratio;
+                self.storage[n][2] *= ratio;
+            }
+            Field::StorageInjection(n) => apply(&mut self.storage[n][1]),
+            Field::StorageWithdrawal(n) => apply(&mut self.storage[n][2]),
+            Field::PipelineCapacity(i) => apply(&mut self.pipe_cap[i]),
+            Field::PipelineReverse(i) => apply(&mut self.reverse[i]),
+            Field::PipelineTariff(i) => apply(&mut self.tariff[i]),
+            Field::OriginPrice(o) => apply(&mut self.origin_price[o]),
+            Field::OriginCapacity(o) => apply(&mut self.origin_cap[o]),
+            Field::ContractVolume(k) => apply(&mut self.contract_volume[k]),
+            Field::ContractPrice(k) => apply(&mut self.contract_price[k]),
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Everything a run writes: tidy CSV and JSON exports, charts (PNG, SVG)
+//! and a self-contained HTML report, all from one [`Summary`](crate::stats::summary::Summary).
+pub mod charts;
+pub mod font;
+pub mod html;
+
+pub use charts::{Formats, ReportError};

@@ -1,0 +1,7 @@
+//! Simulation: one step ([`engine`]), the random world of a trial
+//! ([`sample`]), one trial over all policies and the Monte Carlo driver
+//! ([`run`]).
+pub mod engine;
+pub mod metrics;
+pub mod run;
+pub mod sample;

@@ -1,0 +1,326 @@
+//! One trial over all policies, the Monte Carlo driver, and the
+//! deterministic run.
+//!
+//! A trial draws its random world once ([`World`]) and runs every policy
+//! through it (common random numbers), each with its own engine and
+//! storage state. The driver spreads trials over a rayon pool; every worker
+//! folds its trials into its own [`Accumulators`], and the workers' sets
+//! are merged. Accumulators use exact integer arithmetic, so the result is
+//! the same bit for bit for any number of threads or shards. Memory depends
+//! on the number of cells (nodes × metrics × periods × policies), not on
+//! the number of trials.
+
+use super::engine::{Draws, Engine, State, StepError, StepOut};
+use super::metrics::{Layout, MONTHLY, PIPELINE, Recorder, YEARLY};
+use super::sample::World;
+use crate::network::Network;
+use crate::scenario::Model;
+use crate::stats::accum::{Accumulator, EventCounter, StatsError};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Distinct values an accumulator keeps exactly before it collapses to
+/// log buckets (relative error ≤ 0.1 %): bounds memory at ~4 KiB a cell.
+pub const EXACT_CAP: u32 = 256;
+
+/// Yearly metrics whose paired differences are kept per node (all of
+/// them are kept for the region).
+pub const DIFF_NODE_METRICS: [&str; 5] = ["dependency_share", "unserved_share", "unserved", "storage_fill_nov1", "cost"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error("trial {trial}, policy '{policy}': {source}")]
+    Step {
+        trial: u64,
+        policy: String,
+        #[source]
+        source: StepError,
+    },
+    #[error("statistics: {0}")]
+    Stats(#[from] StatsError),
+    #[error("interrupted")]
+    Interrupted,
+}
+
+/// A scenario compiled for the policies to run.
+pub struct Prepared {
+    pub model: Model,
+    /// Policy indices into `model.policies`, baseline first.
+    pub policies: Vec<usize>,
+    pub nets: Vec<Network>,
+    pub layout: Layout,
+}
+
+impl Prepared {
+    /// Compile `model` for `policies` (all if empty). The baseline is
+    /// always included, first.
+    pub fn new(model: Model, policies: &[usize]) -> Prepared {
+        let mut list = vec![model.baseline];
+        let wanted: Vec<usize> = if policies.is_empty() { (0..model.policies.len()).collect() } else { policies.to_vec() };
+        for p in wanted {
+            if !list.contains(&p) {
+                list.push(p);
+            }
+        }
+        let nets: Vec<Network> = list.iter().map(|&p| Network::compile(&model, p)).collect();
+        let layout = Layout::new(&model, &nets[0]);
+        Prepared { model, policies: list, nets, layout }
+    }
+
+    /// Yearly cells that get paired differences, as (metric, node) pairs.
+    pub fn diff_cells(&self) -> Vec<(usize, usize)> {
+        let r = self.layout.region();
+        let mut v = Vec::new();
+        for (k, m) in YEARLY.iter().enumerate() {
+            for n in 0..self.layout.nodes {
+                if n == r || DIFF_NODE_METRICS.contains(&m.name) {
+                    v.push((k, n));
+                }
+            }
+        }
+        v
+    }
+}
+
+/// Resolution of each cell of the layout.
+fn resolutions(layout: &Layout) -> Vec<f64> {
+    let mut r = vec![0.0; layout.len()];
+    for (k, m) in YEARLY.iter().enumerate() {
+        for n in 0..layout.nodes {
+            for y in 0..layout.years.len() {
+                r[layout.yearly(k, n, y)] = m.resolution;
+            }
+        }
+    }
+    for (k, m) in MONTHLY.iter().enumerate() {
+        for t in 0..layout.months.len() {
+            r[layout.monthly(k, t)] = m.resolution;
+        }
+    }
+    for (k, m) in PIPELINE.iter().enumerate() {
+        for p in 0..layout.pipelines {
+            for y in 0..layout.years.len() {
+                r[layout.pipeline(k, p, y)] = m.resolution;
+            }
+        }
+    }
+    r
+}
+
+/// Statistics of all cells of all policies, mergeable across workers and
+/// shards.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Accumulators {
+    /// Trials added.
+    pub trials: u64,
+    /// Per policy, per layout cell.
+    pub values: Vec<Vec<Accumulator>>,
+    /// Per non-baseline policy, per diff cell × year: policy − baseline.
+    pub diffs: Vec<Vec<Accumulator>>,
+    /// Per policy, per event slot.
+    pub events: Vec<Vec<EventCounter>>,
+}
+
+impl Accumulators {
+    pub fn new(prep: &Prepared) -> Accumulators {
+        let res = resolutions(&prep.layout);
+        let np = prep.policies.len();
+        let ny = prep.layout.years.len();
+        let acc = |r: f64| Accumulator::with_cap(r, EXACT_CAP).expect("resolutions are positive constants");
+        let values = (0..np).map(|_| res.iter().map(|&r| acc(r)).collect()).collect();
+        let diff_res: Vec<f64> = prep.diff_cells().iter().flat_map(|&(k, _)| std::iter::repeat_n(YEARLY[k].resolution, ny)).collect();
+        let diffs = (1..np).map(|_| diff_res.iter().map(|&r| acc(r)).collect()).collect();
+        let events = (0..np).map(|_| vec![EventCounter::new(); prep.layout.events_len()]).collect();
+        Accumulators { trials: 0, values, diffs, events }
+    }
+
+    /// Add one trial's values (per policy, baseline first).
+    fn add(&mut self, prep: &Prepared, values: &[Vec<f64>], events: &[Vec<bool>]) -> Result<(), StatsError> {
+        self.trials += 1;
+        for (p, vals) in values.iter().enumerate() {
+            for (a, &v) in self.values[p].iter_mut().zip(vals) {
+                // NaN marks "not defined in this trial" (no storage, no
+                // target): it is not a value.
+                if !v.is_nan() {
+                    a.add(v)?;
+                }
+            }
+            for (c, &e) in self.events[p].iter_mut().zip(&events[p]) {
+                c.add(e);
+            }
+        }
+        let ny = prep.layout.years.len();
+        for p in 1..values.len() {
+            let mut i = 0;
+            for (k, n) in prep.diff_cells() {
+                for y in 0..ny {
+                    let cell = prep.layout.yearly(k, n, y);
+                    let d = values[p][cell] - values[0][cell];
+                    if !d.is_nan() {
+                        self.diffs[p - 1][i].add(d)?;
+                    }
+                    i += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Fold `other` in; the result does not depend on the order of merges.
+    pub fn merge(&mut self, other: &Accumulators) -> Result<(), StatsError> {
+        self.trials += other.trials;
+        for (a, b) in self.values.iter_mut().zip(&other.values) {
+            for (x, y) in a.iter_mut().zip(b) {
+                x.merge(y)?;
+            }
+        }
+        for (a, b) in self.diffs.iter_mut().zip(&other.diffs) {
+            for (x, y) in a.iter_mut().zip(b) {
+                x.merge(y)?;
+            }
+        }
+        for (a, b) in self.events.iter_mut().zip(&other.events) {
+            for (x, y) in a.iter_mut().zip(b) {
+                x.merge(y);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Everything one worker needs to run trials, allocated once.
+pub struct Worker<'a> {
+    prep: &'a Prepared,
+    world: World,
+    engines: Vec<Engine<'a>>,
+    recorders: Vec<Recorder>,
+    values: Vec<Vec<f64>>,
+    events: Vec<Vec<bool>>,
+    /// Step and month index → (year index, month index).
+    calendar: Vec<(usize, usize)>,
+}
+
+impl<'a> Worker<'a> {
+    pub fn new(prep: &'a Prepared) -> Worker<'a> {
+        let m = &prep.model;
+        let l = &prep.layout;
+        let calendar = prep.nets[0]
+            .steps
+            .iter()
+            .map(|s| {
+                let y = l.years.iter().position(|&y| y == s.year).expect("layout covers every step");
+                let mo = l.months.iter().position(|&x| x == (s.year, s.month)).expect("layout covers every month");
+                (y, mo)
+            })
+            .collect();
+        Worker {
+            prep,
+            world: World::new(m),
+            engines: prep.nets.iter().map(|n| Engine::new(m, n)).collect(),
+            recorders: prep.nets.iter().map(|n| Recorder::new(m, n, l)).collect(),
+            values: vec![vec![0.0; l.len()]; prep.nets.len()],
+            events: vec![vec![false; l.events_len()]; prep.nets.len()],
+            calendar,
+        }
+    }
+
+    /// Run trial `trial` for every policy; results in `self.values`.
+    pub fn run_trial(&mut self, trial: u64) -> Result<(), SimError> {
+        let model = &self.prep.model;
+        self.world.sample(model, trial);
+        for (p, engine) in self.engines.iter_mut().enumerate() {
+            let net = &self.prep.nets[p];
+            let rec = &mut self.recorders[p];
+            rec.reset();
+            let mut state = State::initial(model, net);
+            for (t, draws) in self.world.steps.iter().enumerate() {
+                let (y, mo) = self.calendar[t];
+                rec.before_step(model, net, t, y, &state.level);
+                engine.step(t, draws, &mut state).map_err(|source| SimError::Step {
+                    trial,
+                    policy: model.policies[net.policy].id.clone(),
+                    source,
+                })?;
+                rec.add_step(model, net, t, y, mo, &engine.out);
+            }
+            rec.finish(model, &self.prep.layout, &mut self.values[p], &mut self.events[p]);
+        }
+        Ok(())
+    }
+
+    /// The last trial's values per policy (layout order).
+    pub fn values(&self) -> &[Vec<f64>] {
+        &self.values
+    }
+}
+
+/// Options of a Monte Carlo run.
+pub struct McOptions<'a> {
+    pub trials: Range<u64>,
+    pub threads: usize,
+    /// Called after each trial with the number of trials done so far in
+    /// this worker's batch (1 per call).
+    pub progress: &'a (dyn Fn() + Sync),
+    /// Set to stop early; the run then returns [`SimError::Interrupted`].
+    pub cancel: &'a AtomicBool,
+}
+
+/// Run the trials of `opts.trials` and return their statistics.
+pub fn monte_carlo(prep: &Prepared, opts: &McOptions) -> Result<Accumulators, SimError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads.max(1))
+        .build()
+        .expect("a thread pool with at least one thread can be built");
+    let n = opts.trials.end.saturating_sub(opts.trials.start);
+    // Fixed chunks: each chunk folds into its own accumulators; chunk
+    // boundaries do not matter for the result (merges are exact).
+    let chunks = (opts.threads.max(1) as u64 * 4).min(n.max(1));
+    let bounds: Vec<Range<u64>> = (0..chunks)
+        .map(|c| opts.trials.start + n * c / chunks..opts.trials.start + n * (c + 1) / chunks)
+        .filter(|r| !r.is_empty())
+        .collect();
+    pool.install(|| {
+        bounds
+            .into_par_iter()
+            .map(|range| {
+                let mut worker = Worker::new(prep);
+                let mut acc = Accumulators::new(prep);
+                for trial in range {
+                    if opts.cancel.load(Ordering::Relaxed) {
+                        return Err(SimError::Interrupted);
+                    }
+                    worker.run_trial(trial)?;
+                    acc.add(prep, &worker.values, &worker.events)?;
+                    (opts.progress)();
+                }
+                Ok(acc)
+            })
+            .try_reduce_with(|mut a, b| {
+                a.merge(&b)?;
+                Ok(a)
+            })
+            .unwrap_or_else(|| Ok(Accumulators::new(prep)))
+    })
+}
+
+/// Step results of a run without uncertainty (every draw at its expected
+/// value), one entry per step, for one policy of `prep`.
+pub fn deterministic(prep: &Prepared, policy: usize) -> Result<Vec<StepOut>, SimError> {
+    let model = &prep.model;
+    let net = &prep.nets[policy];
+    let mut engine = Engine::new(model, net);
+    let mut state = State::initial(model, net);
+    let draws = Draws::neutral(model);
+    let mut outs = Vec::with_capacity(net.steps.len());
+    for t in 0..net.steps.len() {
+        engine.step(t, &draws, &mut state).map_err(|source| SimError::Step {
+            trial: 0,
+            policy: model.policies[net.policy].id.clone(),
+            source,
+        })?;
+        outs.push(engine.out.clone());
+    }
+    Ok(outs)
+}

@@ -1,0 +1,733 @@
+//! Online accumulators for Monte Carlo results (DESIGN.md §4).
+//!
+//! Role in the pipeline: the Monte Carlo driver adds, per trial, one value to
+//! the [`Accumulator`] of each (policy, node, metric, period) cell and one
+//! outcome to each [`EventCounter`]; shards are serialized, merged, and turned
+//! into the [`Stat`], event probabilities and paired differences of
+//! `summary.json`.
+//!
+//! # Bit-identical merging
+//!
+//! Every value is quantised to an integer `q = round(x / resolution)` (ties
+//! away from zero), the resolution being chosen by the caller per accumulator
+//! (e.g. `1e-6` for shares, `1e-3` for volumes in GWh, `1e-2` for money). From
+//! then on all state is exact integer arithmetic: the count, `Σq` (i128),
+//! `Σq²` (256-bit), exact min and max, and a histogram of `q`. Integer sums
+//! are associative and commutative and the histogram is a function of the
+//! multiset of values only (see below), so the state — and its JSON — is the
+//! same bit for bit whatever the order of `add`s and `merge`s, threads or
+//! shards. Results are computed from that state alone, hence identical too.
+//! Admissible values: finite, with `|x / resolution| ≤ 2^62` (for `1e-3`,
+//! `|x| ≤ 4.6e15`); anything else is rejected with an error, never absorbed.
+//!
+//! # Histogram and percentile guarantee
+//!
+//! While the cell has at most `exact_cap` distinct quantised values (default
+//! [`DEFAULT_EXACT_CAP`]), the histogram stores each of them with its count:
+//! percentiles are then exact up to quantisation (error ≤ resolution / 2).
+//! Past that cap it is collapsed, for good, to log-spaced buckets computed with
+//! integer operations only (so identical on every machine): integers with
+//! `|q| < 1024` keep their own bucket, and each octave `[2^e, 2^(e+1))` above
+//! is cut into 512 equal buckets. A bucket is represented by its midpoint,
+//! which is within a relative [`MAX_RELATIVE_ERROR`] = 2⁻¹⁰ ≈ 0.098 % of every
+//! value in it. Whether the histogram is exact or collapsed depends only on
+//! the number of distinct values of the whole multiset, so merge order cannot
+//! change it.
+//!
+//! Percentile definition: linear interpolation between order statistics,
+//! numpy's default (`h = (n − 1)·p/100`, `x_⌊h⌋ + (h − ⌊h⌋)(x_⌊h⌋+1 − x_⌊h⌋)`).
+//! Guarantee, with `a`, `b` the two exact order statistics used and `t` the
+//! interpolation weight:
+//! `|estimate − exact| ≤ resolution/2 + 2⁻¹⁰·((1 − t)|a| + t|b|)`.
+//! Min and max are always exact (up to quantisation).
+//!
+//! Memory: at most `exact_cap` bins while exact; once collapsed, one bin per
+//! occupied bucket, bounded by the value range and not by the number of
+//! trials: at most `1024 + 512·⌈log2(max|q| / 1024)⌉` per sign, e.g. ≈ 6,100
+//! bins for shares in [0, 1] at resolution `1e-6` (≈ 2,700 at `1e-4`), 27,648
+//! per sign in the worst case; real cells, whose values cluster, use far
+//! fewer. A bin is 16 bytes.
+//!
+//! Mean and standard deviation come from the exact sums: the mean is that of
+//! the quantised values (within resolution/2 of the true mean); the standard
+//! deviation is the sample one (`n − 1` denominator), from
+//! `n·Σq² − (Σq)²` computed exactly, so no cancellation however large the mean.
+
+use serde::{Deserialize, Serialize};
+
+use super::summary::Stat;
+
+/// Sub-bucket bits of the collapsed histogram: 2⁹ buckets per octave.
+const BUCKET_BITS: u32 = 9;
+/// Largest relative error of a collapsed bucket's representative.
+pub const MAX_RELATIVE_ERROR: f64 = 1.0 / 1024.0;
+/// Distinct values kept exactly before the histogram collapses.
+pub const DEFAULT_EXACT_CAP: u32 = 1024;
+/// Largest admissible |quantised value|: keeps Σq within i128 and Σq² within
+/// 256 bits for up to 2^64 values.
+const MAX_ABS_Q: f64 = (1u64 << 62) as f64;
+/// Two-sided 95 % standard normal quantile.
+const Z95: f64 = 1.959_963_984_540_054;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StatsError {
+    #[error("value {0} is not finite")]
+    NonFinite(f64),
+    #[error(
+        "value {value} is out of range for resolution {resolution} (|value / resolution| must be <= 2^62)"
+    )]
+    OutOfRange { value: f64, resolution: f64 },
+    #[error("resolution {0} must be finite and > 0")]
+    InvalidResolution(f64),
+    #[error("exact cap must be at least 1")]
+    InvalidCap,
+    #[error("cannot merge accumulators with different settings ({0})")]
+    Incompatible(String),
+    #[error("corrupt accumulator state: {0}")]
+    Corrupt(String),
+}
+
+/// Exact, mergeable statistics of one cell over trials. See the module docs
+/// for the guarantees.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "AccumulatorRepr")]
+pub struct Accumulator {
+    resolution: f64,
+    exact_cap: u32,
+    count: u64,
+    sum: i128,
+    sum_sq: U256,
+    min: i64,
+    max: i64,
+    exact: bool,
+    /// Sorted, distinct: quantised values (exact) or bucket keys (collapsed).
+    keys: Vec<i64>,
+    /// Count per key, all > 0.
+    counts: Vec<u64>,
+}
+
+impl Accumulator {
+    /// An empty accumulator quantising to `resolution`, with the default cap.
+    pub fn new(resolution: f64) -> Result<Self, StatsError> {
+        Self::with_cap(resolution, DEFAULT_EXACT_CAP)
+    }
+
+    /// An empty accumulator keeping up to `exact_cap` distinct values exactly.
+    pub fn with_cap(resolution: f64, exact_cap: u32) -> Result<Self, StatsError> {
+        if !(resolution.is_finite() && resolution > 0.0) {
+            return Err(StatsError::InvalidResolution(resolution));
+        }
+        if exact_cap == 0 {
+            return Err(StatsError::InvalidCap);
+        }
+        Ok(Self {
+            resolution,
+            exact_cap,
+            count: 0,
+            sum: 0,
+            sum_sq: U256::ZERO,
+            min: i64::MAX,
+            max: i64::MIN,
+            exact: true,
+            keys: Vec::new(),
+            counts: Vec::new(),
+        })
+    }
+
+    pub fn add(&mut self, x: f64) -> Result<(), StatsError> {
+        let q = self.quantise(x)?;
+        self.count += 1;
+        self.sum += i128::from(q);
+        let a = u128::from(q.unsigned_abs());
+        self.sum_sq.add_u128(a * a);
+        self.min = self.min.min(q);
+        self.max = self.max.max(q);
+        let key = if self.exact { q } else { bucket_key(q) };
+        match self.keys.binary_search(&key) {
+            Ok(i) => self.counts[i] += 1,
+            Err(i) => {
+                self.keys.insert(i, key);
+                self.counts.insert(i, 1);
+                if self.exact && self.keys.len() > self.exact_cap as usize {
+                    self.collapse();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds all of `other`'s values. Fails (leaving `self` unchanged) if the
+    /// resolution or the cap differ.
+    pub fn merge(&mut self, other: &Self) -> Result<(), StatsError> {
+        if self.resolution.to_bits() != other.resolution.to_bits()
+            || self.exact_cap != other.exact_cap
+        {
+            return Err(StatsError::Incompatible(format!(
+                "resolution {} vs {}, exact cap {} vs {}",
+                self.resolution, other.resolution, self.exact_cap, other.exact_cap
+            )));
+        }
+        if other.count == 0 {
+            return Ok(());
+        }
+        self.count += other.count;
+        self.sum += other.sum;
+        self.sum_sq = self.sum_sq.add(&other.sum_sq);
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+
+        let mut other_keys = other.keys.clone();
+        let mut other_counts = other.counts.clone();
+        if self.exact != other.exact {
+            if self.exact {
+                self.collapse();
+            } else {
+                collapse_bins(&mut other_keys, &mut other_counts);
+            }
+        }
+        let (keys, counts) = merge_bins(&self.keys, &self.counts, &other_keys, &other_counts);
+        self.keys = keys;
+        self.counts = counts;
+        if self.exact && self.keys.len() > self.exact_cap as usize {
+            self.collapse();
+        }
+        Ok(())
+    }
+
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    pub fn resolution(&self) -> f64 {
+        self.resolution
+    }
+
+    /// Whether the histogram still holds every distinct value exactly.
+    pub fn is_exact(&self) -> bool {
+        self.exact
+    }
+
+    /// Number of histogram bins held (memory ≈ 16 bytes per bin).
+    pub fn bins(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Mean of the quantised values, `None` if empty.
+    pub fn mean(&self) -> Option<f64> {
+        (self.count > 0).then(|| self.sum as f64 / self.count as f64 * self.resolution)
+    }
+
+    /// Sample standard deviation (`n − 1`), 0 for one value, `None` if empty.
+    pub fn sd(&self) -> Option<f64> {
+        match self.count {
+            0 => None,
+            1 => Some(0.0),
+            n => {
+                // n·Σq² − (Σq)² ≥ 0 by Cauchy–Schwarz; both sides < 2^253.
+                let a = self.sum_sq.mul(&U256::from_u128(u128::from(n)));
+                let s = U256::from_u128(self.sum.unsigned_abs());
+                let d = a.sub(&s.mul(&s));
+                let var_q = d.to_f64() / (n as f64 * (n - 1) as f64);
+                Some(var_q.sqrt() * self.resolution)
+            }
+        }
+    }
+
+    pub fn min(&self) -> Option<f64> {
+        (self.count > 0).then_some(self.min as f64 * self.resolution)
+    }
+
+    pub fn max(&self) -> Option<f64> {
+        (self.count > 0).then_some(self.max as f64 * self.resolution)
+    }
+
+    /// Percentile `p` in [0, 100] by linear interpolation (numpy's default);
+    /// `None` if empty or `p` is outside [0, 100]. Error bound in the module
+    /// docs.
+    pub fn percentile(&self, p: f64) -> Option<f64> {
+        if self.count == 0 || !(0.0..=100.0).contains(&p) {
+            return None;
+        }
+        let h = (self.count - 1) as f64 * p / 100.0;
+        let lo = (h.floor() as u64).min(self.count - 1);
+        let hi = (lo + 1).min(self.count - 1);
+        let t = h - lo as f64;
+        let (a, b) = self.order_stats(lo, hi);
+        Some((a + t * (b - a)) * self.resolution)
+    }
+
+    /// The order statistics of ranks `lo ≤ hi` (0-based), in quantised units.
+    fn order_stats(&self, lo: u64, hi: u64) -> (f64, f64) {
+        let mut a = None;
+        let mut seen = 0u64;
+        for (&key, &c) in self.keys.iter().zip(&self.counts) {
+            seen += c;
+            if a.is_none() && lo < seen {
+                a = Some(self.rank_value(key, lo));
+            }
+            if hi < seen {
+                let b = self.rank_value(key, hi);
+                return (a.unwrap_or(b), b);
+            }
+        }
+        // Unreachable for a consistent state (counts sum to count, which is
+        // checked on deserialisation); fall back to the exact extremes.
+        (self.min as f64, self.max as f64)
+    }
+
+    fn rank_value(&self, key: i64, rank: u64) -> f64 {
+        if rank == 0 {
+            return self.min as f64;
+        }
+        if rank == self.count - 1 {
+            return self.max as f64;
+        }
+        if self.exact {
+            key as f64
+        } else {
+            // Clamping to the exact extremes can only move the
+            // representative towards the values it stands for.
+            bucket_mid(key).clamp(self.min as f64, self.max as f64)
+        }
+    }
+
+    /// Mean, sd, min, max and the percentiles of
+    /// [`super::summary::PERCENTILES`]; `None` if empty.
+    pub fn stat(&self) -> Option<Stat> {
+        Some(Stat {
+            mean: self.mean()?,
+            sd: self.sd()?,
+            min: self.min()?,
+            max: self.max()?,
+            p5: self.percentile(5.0)?,
+            p25: self.percentile(25.0)?,
+            p50: self.percentile(50.0)?,
+            p75: self.percentile(75.0)?,
+            p95: self.percentile(95.0)?,
+        })
+    }
+
+    /// Mean with its 95 % confidence interval `(mean, low, high)` from
+    /// Student's t with `n − 1` degrees of freedom; `None` with fewer than 2
+    /// values. For paired differences, add the trial-wise differences
+    /// (policy − baseline) to one accumulator.
+    pub fn mean_ci95(&self) -> Option<(f64, f64, f64)> {
+        if self.count < 2 {
+            return None;
+        }
+        let mean = self.mean()?;
+        let half = t975(self.count - 1) * self.sd()? / (self.count as f64).sqrt();
+        Some((mean, mean - half, mean + half))
+    }
+
+    fn quantise(&self, x: f64) -> Result<i64, StatsError> {
+        if !x.is_finite() {
+            return Err(StatsError::NonFinite(x));
+        }
+        let q = (x / self.resolution).round();
+        if q.abs() > MAX_ABS_Q {
+            return Err(StatsError::OutOfRange {
+                value: x,
+                resolution: self.resolution,
+            });
+        }
+        Ok(q as i64)
+    }
+
+    fn collapse(&mut self) {
+        collapse_bins(&mut self.keys, &mut self.counts);
+        self.exact = false;
+        self.keys.shrink_to_fit();
+        self.counts.shrink_to_fit();
+    }
+}
+
+/// Maps sorted exact values to their (sorted) bucket keys, merging bins that
+/// fall in the same bucket.
+fn collapse_bins(keys: &mut Vec<i64>, counts: &mut Vec<u64>) {
+    let mut w = 0;
+    for r in 0..keys.len() {
+        let k = bucket_key(keys[r]);
+        if w > 0 && keys[w - 1] == k {
+            counts[w - 1] += counts[r];
+        } else {
+            keys[w] = k;
+            counts[w] = counts[r];
+            w += 1;
+        }
+    }
+    keys.truncate(w);
+    counts.truncate(w);
+}
+
+fn merge_bins(ak: &[i64], ac: &[u64], bk: &[i64], bc: &[u64]) -> (Vec<i64>, Vec<u64>) {
+    let mut keys = Vec::with_capacity(ak.len() + bk.len());
+    let mut counts = Vec::with_capacity(ak.len() + bk.len());
+    let (mut i, mut j) = (0, 0);
+    while i < ak.len() || j < bk.len() {
+        let take_a = j == bk.len() || (i < ak.len() && ak[i] <= bk[j]);
+        let take_b = i == ak.len() || (j < bk.len() && bk[j] <= ak[i]);
+        let key = if take_a { ak[i] } else { bk[j] };
+        let mut c = 0;
+        if take_a {
+            c += ac[i];
+            i += 1;
+        }
+        if take_b {
+            c += bc[j];
+            j += 1;
+        }
+        keys.push(key);
+        counts.push(c);
+    }
+    (keys, counts)
+}
+
+/// Bucket of a quantised value: the identity for |q| < 2^(B+1), else
+/// `s·2^B + m` where `m` is the top B+1 bits of |q| and `s` the shift that
+/// drops the rest; negated for negative q. Monotonic in q.
+fn bucket_key(q: i64) -> i64 {
+    let a = q.unsigned_abs();
+    let k = if a < 1 << (BUCKET_BITS + 1) {
+        a
+    } else {
+        let s = 63 - a.leading_zeros() - BUCKET_BITS;
+        (u64::from(s) << BUCKET_BITS) + (a >> s)
+    };
+    // k < 2^62 because |q| ≤ 2^62.
+    if q < 0 { -(k as i64) } else { k as i64 }
+}
+
+/// Inclusive range of |q| covered by a bucket key's magnitude.
+fn bucket_range(key: i64) -> (u64, u64) {
+    let a = key.unsigned_abs();
+    if a < 1 << (BUCKET_BITS + 1) {
+        (a, a)
+    } else {
+        let s = (a >> BUCKET_BITS) - 1;
+        let m = a - (s << BUCKET_BITS);
+        (m << s, ((m + 1) << s) - 1)
+    }
+}
+
+/// Midpoint of a bucket, in quantised units.
+fn bucket_mid(key: i64) -> f64 {
+    let (lo, hi) = bucket_range(key);
+    let mid = lo as f64 + (hi - lo) as f64 / 2.0;
+    if key < 0 { -mid } else { mid }
+}
+
+/// 0.975 quantile of Student's t with `df` degrees of freedom: a table for
+/// df ≤ 30 (values to 7 significant digits, checked against a numerical
+/// integration of the t density), a Cornish–Fisher expansion beyond (error
+/// < 2e-6 there, by the same check).
+fn t975(df: u64) -> f64 {
+    const TABLE: [f64; 30] = [
+        12.706_205, 4.302_653, 3.182_446, 2.776_445, 2.570_582, 2.446_912, 2.364_624, 2.306_004,
+        2.262_157, 2.228_139, 2.200_985, 2.178_813, 2.160_369, 2.144_787, 2.131_450, 2.119_905,
+        2.109_816, 2.100_922, 2.093_024, 2.085_963, 2.079_614, 2.073_873, 2.068_658, 2.063_899,
+        2.059_539, 2.055_529, 2.051_831, 2.048_407, 2.045_230, 2.042_272,
+    ];
+    match df {
+        0 => f64::INFINITY,
+        1..=30 => TABLE[df as usize - 1],
+        _ => {
+            let (z, v) = (Z95, df as f64);
+            let z3 = z * z * z;
+            let z5 = z3 * z * z;
+            let z7 = z5 * z * z;
+            z + (z3 + z) / (4.0 * v)
+                + (5.0 * z5 + 16.0 * z3 + 3.0 * z) / (96.0 * v * v)
+                + (3.0 * z7 + 19.0 * z5 + 17.0 * z3 - 15.0 * z) / (384.0 * v * v * v)
+        }
+    }
+}
+
+/// Counts of an event over trials, for its probability.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "EventCounterRepr")]
+pub struct EventCounter {
+    pub hits: u64,
+    pub n: u64,
+}
+
+impl EventCounter {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, hit: bool) {
+        self.n += 1;
+        self.hits += u64::from(hit);
+    }
+
+    pub fn merge(&mut self, other: &Self) {
+        self.n += other.n;
+        self.hits += other.hits;
+    }
+
+    /// `hits / n`, `None` when `n = 0`.
+    pub fn probability(&self) -> Option<f64> {
+        (self.n > 0).then(|| self.hits as f64 / self.n as f64)
+    }
+
+    /// `(p, low, high)`: the estimate with its 95 % Wilson score interval
+    /// (good coverage even at p near 0 or 1, where the normal interval
+    /// collapses); `None` when `n = 0` or the counts are inconsistent.
+    pub fn wilson95(&self) -> Option<(f64, f64, f64)> {
+        if self.n == 0 || self.hits > self.n {
+            return None;
+        }
+        let n = self.n as f64;
+        let p = self.hits as f64 / n;
+        let z2 = Z95 * Z95;
+        let denom = 1.0 + z2 / n;
+        let centre = (p + z2 / (2.0 * n)) / denom;
+        let half = Z95 / denom * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+        // At 0 or n hits the bound is exactly 0 or 1; say so despite rounding.
+        let lo = if self.hits == 0 {
+            0.0
+        } else {
+            (centre - half).max(0.0)
+        };
+        let hi = if self.hits == self.n {
+            1.0
+        } else {
+            (centre + half).min(1.0)
+        };
+        Some((p, lo, hi))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventCounterRepr {
+    hits: u64,
+    n: u64,
+}
+
+impl TryFrom<EventCounterRepr> for EventCounter {
+    type Error = StatsError;
+    fn try_from(r: EventCounterRepr) -> Result<Self, StatsError> {
+        if r.hits > r.n {
+            return Err(StatsError::Corrupt(format!(
+                "{} hits out of {} trials",
+                r.hits, r.n
+            )));
+        }
+        Ok(Self {
+            hits: r.hits,
+            n: r.n,
+        })
+    }
+}
+
+/// Serialized form, validated before it becomes an [`Accumulator`] so that a
+/// damaged shard file gives an error rather than wrong statistics or a panic.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AccumulatorRepr {
+    resolution: f64,
+    exact_cap: u32,
+    count: u64,
+    sum: i128,
+    sum_sq: U256,
+    min: i64,
+    max: i64,
+    exact: bool,
+    keys: Vec<i64>,
+    counts: Vec<u64>,
+}
+
+impl TryFrom<AccumulatorRepr> for Accumulator {
+    type Error = StatsError;
+    fn try_from(r: AccumulatorRepr) -> Result<Self, StatsError> {
+        let mut acc = Accumulator::with_cap(r.resolution, r.exact_cap)?;
+        let bad = |m: &str| Err(StatsError::Corrupt(m.to_string()));
+        if r.keys.len() != r.counts.len() {
+            return bad("keys and counts differ in length");
+        }
+        if r.keys.windows(2).any(|w| w[0] >= w[1]) {
+            return bad("keys are not strictly increasing");
+        }
+        if r.counts.contains(&0) {
+            return bad("a bin has count 0");
+        }
+        let total = r.counts.iter().try_fold(0u64, |s, &c| s.checked_add(c));
+        if total != Some(r.count) {
+            return bad("bin counts do not add up to count");
+        }
+        if r.count > 0 {
+            let lim = MAX_ABS_Q as i64;
+            if r.min > r.max || r.min < -lim || r.max > lim {
+                return bad("min/max out of order or out of range");
+            }
+            let (lo, hi) = if r.exact {
+                (r.min, r.max)
+            } else {
+                (bucket_key(r.min), bucket_key(r.max))
+            };
+            if r.keys.first() != Some(&lo) || r.keys.last() != Some(&hi) {
+                return bad("extreme bins do not match min/max");
+            }
+        }
+        if r.exact {
+            if r.keys.len() > r.exact_cap as usize {
+                return bad("exact histogram larger than its cap");
+            }
+            // Exact state: the sums can be recomputed and must match.
+            let mut sum = 0i128;
+            let mut sum_sq = U256::ZERO;
+            for (&q, &c) in r.keys.iter().zip(&r.counts) {
+                sum += i128::from(q) * i128::from(c);
+                let a = u128::from(q.unsigned_abs());
+                sum_sq = sum_sq.add(&U256::from_u128(a * a).mul(&U256::from_u128(u128::from(c))));
+            }
+            if sum != r.sum || sum_sq != r.sum_sq {
+                return bad("sums do not match the histogram");
+            }
+        }
+        acc.count = r.count;
+        acc.sum = r.sum;
+        acc.sum_sq = r.sum_sq;
+        acc.min = r.min;
+        acc.max = r.max;
+        acc.exact = r.exact;
+        acc.keys = r.keys;
+        acc.counts = r.counts;
+        Ok(acc)
+    }
+}
+
+/// Unsigned 256-bit integer, little-endian 64-bit limbs: just what the exact
+/// variance needs. Arithmetic wraps silently only beyond the bounds argued at
+/// each use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct U256([u64; 4]);
+
+impl U256 {
+    const ZERO: Self = Self([0; 4]);
+
+    fn from_u128(v: u128) -> Self {
+        Self([v as u64, (v >> 64) as u64, 0, 0])
+    }
+
+    /// In-place `+= v`: the hot path of `add`, carrying into the upper
+    /// limbs only when the lower half overflows.
+    fn add_u128(&mut self, v: u128) {
+        let low = u128::from(self.0[0]) | (u128::from(self.0[1]) << 64);
+        let (s, carry) = low.overflowing_add(v);
+        self.0[0] = s as u64;
+        self.0[1] = (s >> 64) as u64;
+        if carry {
+            let (h, c2) = self.0[2].overflowing_add(1);
+            self.0[2] = h;
+            self.0[3] = self.0[3].wrapping_add(u64::from(c2));
+        }
+    }
+
+    fn add(&self, o: &Self) -> Self {
+        let mut r = [0u64; 4];
+        let mut carry = 0u128;
+        for (i, limb) in r.iter_mut().enumerate() {
+            let s = u128::from(self.0[i]) + u128::from(o.0[i]) + carry;
+            *limb = s as u64;
+            carry = s >> 64;
+        }
+        Self(r)
+    }
+
+    /// `self − o`, for `self ≥ o`.
+    fn sub(&self, o: &Self) -> Self {
+        let mut r = [0u64; 4];
+        let mut borrow = false;
+        for (i, limb) in r.iter_mut().enumerate() {
+            let (d1, b1) = self.0[i].overflowing_sub(o.0[i]);
+            let (d2, b2) = d1.overflowing_sub(u64::from(borrow));
+            *limb = d2;
+            borrow = b1 || b2;
+        }
+        Self(r)
+    }
+
+    /// Product truncated to 256 bits.
+    fn mul(&self, o: &Self) -> Self {
+        let mut r = [0u64; 4];
+        for i in 0..4 {
+            let mut carry = 0u128;
+            for j in 0..4 - i {
+                let t = u128::from(self.0[i]) * u128::from(o.0[j]) + u128::from(r[i + j]) + carry;
+                r[i + j] = t as u64;
+                carry = t >> 64;
+            }
+        }
+        Self(r)
+    }
+
+    /// Nearest-ish f64 (deterministic: fixed order of exact steps).
+    fn to_f64(self) -> f64 {
+        self.0
+            .iter()
+            .rev()
+            .fold(0.0, |acc, &l| acc * 18_446_744_073_709_551_616.0 + l as f64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_keys_are_monotonic_and_contiguous() {
+        let mut prev = bucket_key(0);
+        for q in 1..200_000i64 {
+            let k = bucket_key(q);
+            assert!(k == prev || k == prev + 1, "q={q}");
+            let (lo, hi) = bucket_range(k);
+            assert!(lo <= q as u64 && q as u64 <= hi);
+            let rel = (bucket_mid(k) - q as f64).abs() / q as f64;
+            assert!(rel <= MAX_RELATIVE_ERROR, "q={q} rel={rel}");
+            assert_eq!(bucket_key(-q), -k);
+            prev = k;
+        }
+        let top = 1i64 << 62;
+        let (lo, hi) = bucket_range(bucket_key(top));
+        assert!(lo <= top as u64 && top as u64 <= hi);
+    }
+
+    #[test]
+    fn u256_arithmetic_matches_u128() {
+        let a = U256::from_u128(0xdead_beef_1234_5678_9abc_def0);
+        let b = U256::from_u128(0x1_0000_0001);
+        let p = a.mul(&b);
+        assert_eq!(p.sub(&a), a.mul(&U256::from_u128(0x1_0000_0000)));
+        let big = U256::from_u128(u128::MAX);
+        let sq = big.mul(&big); // (2^128 − 1)² = 2^256 − 2^129 + 1
+        assert_eq!(sq.0, [1, 0, u64::MAX - 1, u64::MAX]);
+        assert_eq!(U256::from_u128(1 << 100).to_f64(), 2f64.powi(100));
+        let mut c = U256([u64::MAX, u64::MAX, 0, 0]);
+        c.add_u128(1);
+        assert_eq!(c.0, [0, 0, 1, 0]);
+        let mut c = U256([u64::MAX, u64::MAX, u64::MAX, 0]);
+        c.add_u128(2);
+        assert_eq!(c.0, [1, 0, 0, 1]);
+        assert_eq!(
+            c,
+            U256([u64::MAX, u64::MAX, u64::MAX, 0]).add(&U256::from_u128(2))
+        );
+    }
+
+    #[test]
+    fn t_quantiles_join_smoothly() {
+        // Cornish–Fisher at df = 30 against the table's 2.042272.
+        let v = 30.0;
+        let z = Z95;
+        let cf = z
+            + (z.powi(3) + z) / (4.0 * v)
+            + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * v * v)
+            + (3.0 * z.powi(7) + 19.0 * z.powi(5) + 17.0 * z.powi(3) - 15.0 * z)
+                / (384.0 * v * v * v);
+        assert!((cf - t975(30)).abs() < 2e-5, "{cf}");
+        assert!(t975(31) < t975(30) && t975(1000) > Z95 && t975(1000) < 1.963);
+    }
+}
