@@ -276,7 +276,7 @@ impl Network {
         }
         for n in 0..nn {
             let v = node_base + n;
-            if model.nodes[n].lng_regas > 0.0 || has_field(pol, Field::LngRegas(n)) {
+            if model.nodes[n].lng_regas.iter().any(|r| r.1 > 0.0) || has_field(pol, Field::LngRegas(n)) {
                 add(ArcKind::Regas(n), lng_out, v, &mut topology, &mut arcs);
             }
             if model.nodes[n].production.is_some() || has_field(pol, Field::Production(n)) {
@@ -351,8 +351,16 @@ impl Network {
         let mut pipe_avail = vec![1.0; model.pipelines.len()];
         let mut origin_avail = vec![1.0; model.origins.len()];
         let mut lng_avail = vec![1.0; nn];
+        // Cuts of one origin's deliveries to some buyers: (origin, node) → availability.
+        let mut delivery = vec![1.0; model.origins.len() * nn];
         for e in &model.events {
             let lost = e.severity * overlap(day, days, e.start, e.end);
+            if let (Target::Origin(o), false) = (e.target, e.buyers.is_empty()) {
+                for &b in &e.buyers {
+                    delivery[o * nn + b] *= 1.0 - lost;
+                }
+                continue;
+            }
             match e.target {
                 Target::Pipeline(i) => pipe_avail[i] *= 1.0 - lost,
                 Target::Origin(i) => origin_avail[i] *= 1.0 - lost,
@@ -389,7 +397,7 @@ impl Network {
                     }
                     None => vol * share,
                 };
-                let x = (vol * share).min(route_cap.max(0.0)) * origin_avail[c.seller];
+                let x = (vol * share).min(route_cap.max(0.0)) * origin_avail[c.seller] * delivery[c.seller * nn + c.buyer];
                 cap[a] = x;
                 match c.route {
                     Some(r) => booked[r] += x,
@@ -425,7 +433,11 @@ impl Network {
                     };
                     cost[a] = price_o + p.tariff[i];
                     price[a] = price_o;
-                    cap[a] = if reverse {
+                    let cut = match pipe.from {
+                        Endpoint::Origin(o) => delivery[o * nn + pipe.to],
+                        Endpoint::Node(_) => 1.0,
+                    };
+                    cap[a] = cut * if reverse {
                         let up = 1.0 - pipe.offline.map_or(0.0, |off| overlap(day, days, off, None));
                         p.reverse[i] * up * pipe_avail[i] * days
                     } else {
@@ -447,7 +459,11 @@ impl Network {
                     cost[a] = price_o + p.rights_tariff[i];
                     price[a] = price_o;
                     // Bookings by contracts come out of the open capacity first.
-                    cap[a] = pipeline_cap[i] * stake;
+                    let cut = match pipe.from {
+                        Endpoint::Origin(o) => delivery[o * nn + arc_node(self, arc.head)],
+                        Endpoint::Node(_) => 1.0,
+                    };
+                    cap[a] = pipeline_cap[i] * stake * cut;
                 }
                 ArcKind::LngSupply(o) => {
                     // Limited by the origin's export and the pool, not here.
@@ -544,6 +560,11 @@ pub fn trajectory(points: &[((u32, u32), f64)], day: Day) -> Option<f64> {
     Some(points.last()?.1)
 }
 
+/// Model node of a graph node known to be a node.
+fn arc_node(net: &Network, g: usize) -> usize {
+    g - net.node_base
+}
+
 fn has_field(pol: &PolicyM, f: Field) -> bool {
     pol.measures.iter().any(|m| matches!(m.kind, MeasureKind::Adjust { field, .. } if field == f))
 }
@@ -611,7 +632,7 @@ impl Params {
                     })
                 })
                 .collect(),
-            regas: model.nodes.iter().map(|n| n.lng_regas).collect(),
+            regas: model.nodes.iter().map(|n| staged(&n.lng_regas, day)).collect(),
             storage: model
                 .nodes
                 .iter()
@@ -624,7 +645,7 @@ impl Params {
             rights_tariff: model.pipelines.iter().map(|pp| pp.rights_tariff).collect(),
             stakes: model.pipelines.iter().map(|pp| pp.owners.clone()).collect(),
             origin_price: model.origins.iter().map(|o| o.price).collect(),
-            origin_cap: model.origins.iter().map(|o| o.capacity).collect(),
+            origin_cap: model.origins.iter().map(|o| staged(&o.capacity, day)).collect(),
             embargo: vec![0.0; model.origins.len()],
             contract_on: model.contracts.iter().map(|c| if c.in_file { 1.0 } else { 0.0 }).collect(),
             contract_volume: model.contracts.iter().map(|c| c.volume).collect(),

@@ -167,6 +167,10 @@ pub struct Node {
     /// LNG regasification send-out capacity, a rate (e.g. "34 bcm/y").
     #[serde(default)]
     pub lng_regas: Option<Quantity>,
+    /// Regasification capacity from a date on (terminals built or closed),
+    /// overriding `lng_regas` from each date.
+    #[serde(default)]
+    pub lng_schedule: Vec<RatePoint>,
 }
 
 /// Annual demand by sector in the start year, with its shape.
@@ -252,6 +256,9 @@ pub struct Origin {
     pub price: Quantity,
     /// Export capacity towards the region, a rate.
     pub capacity: Quantity,
+    /// Export capacity from a date on, overriding `capacity` from each date.
+    #[serde(default)]
+    pub schedule: Vec<RatePoint>,
     #[serde(default)]
     pub name: Option<String>,
     /// Coordinates for maps (degrees).
@@ -408,6 +415,11 @@ pub struct Event {
     pub end: Option<At<String>>,
     /// Share of capacity lost, `%`.
     pub severity: Quantity,
+    /// With an origin target: only its deliveries to these nodes are cut
+    /// (pipelines from the origin into them, contracts and reserved
+    /// capacity to them), e.g. Gazprom stopping supply to one buyer.
+    #[serde(default)]
+    pub buyers: Option<Vec<At<String>>>,
     #[serde(default)]
     pub note: Option<String>,
 }

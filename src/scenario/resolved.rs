@@ -61,6 +61,9 @@ pub struct Model {
     pub policies: Vec<PolicyM>,
 }
 
+/// Start of time for schedules whose first value has no date.
+pub const DISTANT_PAST: Day = Day(i32::MIN / 2);
+
 #[derive(Debug, Clone)]
 pub struct NodeM {
     pub id: String,
@@ -80,8 +83,9 @@ pub struct NodeM {
     pub peak_day: f64,
     pub production: Option<ProductionM>,
     pub storage: Option<StorageM>,
-    /// Regasification capacity, GWh/d.
-    pub lng_regas: f64,
+    /// Regasification capacity, GWh/d, from each date (first entry from the
+    /// distant past), sorted.
+    pub lng_regas: Vec<(Day, f64)>,
 }
 
 #[derive(Debug, Clone)]
@@ -119,8 +123,9 @@ pub struct OriginM {
     pub kind: OriginKind,
     /// EUR/MWh.
     pub price: f64,
-    /// GWh/d.
-    pub capacity: f64,
+    /// Export capacity, GWh/d, from each date (first entry from the distant
+    /// past), sorted.
+    pub capacity: Vec<(Day, f64)>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
 }
@@ -207,6 +212,8 @@ pub struct DisruptionM {
 pub struct EventM {
     pub id: String,
     pub target: Target,
+    /// For origin targets: only deliveries to these nodes (empty: all).
+    pub buyers: Vec<usize>,
     pub start: Day,
     pub end: Option<Day>,
     pub severity: f64,

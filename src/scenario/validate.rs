@@ -437,6 +437,7 @@ impl Ctx<'_> {
             }
         };
         let lng_regas = self.opt(&n.lng_regas, 0.0, |c, q| c.qpos(q, Dimension::Rate, "lng_regas"));
+        let lng_schedule = self.rate_points(&n.lng_schedule, "lng_schedule");
         let lat = self.coord(&n.lat, 90.0, "lat");
         let lon = self.coord(&n.lon, 180.0, "lon");
         Some(NodeM {
@@ -452,7 +453,7 @@ impl Ctx<'_> {
             peak_day: peak_day?,
             production: production?,
             storage: storage?,
-            lng_regas: lng_regas?,
+            lng_regas: [(DISTANT_PAST, lng_regas?)].into_iter().chain(lng_schedule?).collect(),
         })
     }
 
@@ -487,6 +488,7 @@ impl Ctx<'_> {
         };
         let price = self.qpos(&o.price, Dimension::Price, "price");
         let capacity = self.qpos(&o.capacity, Dimension::Rate, "capacity");
+        let schedule = self.rate_points(&o.schedule, "schedule");
         let lat = self.coord(&o.lat, 90.0, "lat");
         let lon = self.coord(&o.lon, 180.0, "lon");
         Some(OriginM {
@@ -495,7 +497,7 @@ impl Ctx<'_> {
             country: o.country.get().clone(),
             kind: kind?,
             price: price?,
-            capacity: capacity?,
+            capacity: [(DISTANT_PAST, capacity?)].into_iter().chain(schedule?).collect(),
             lat,
             lon,
         })
@@ -550,7 +552,7 @@ impl Ctx<'_> {
         if total > 1.0 + 1e-9 {
             self.err(&p.id.span(), format!("stakes in pipeline '{}' sum to {:.1} %", p.id.get(), total * 100.0), "stakes of all owners must add up to at most 100 %");
         }
-        let mut st = vec![(online?.unwrap_or(Day(i32::MIN / 2)), capacity?)];
+        let mut st = vec![(online?.unwrap_or(DISTANT_PAST), capacity?)];
         for (d, r) in stages? {
             if d <= st[0].0 {
                 self.err(&p.id.span(), format!("pipeline '{}' has a stage before it comes online", p.id.get()), "stages must start after `online`");
@@ -696,9 +698,19 @@ impl Ctx<'_> {
             }
         }
         let severity = self.share(&e.severity, "severity");
+        let mut buyers = Vec::new();
+        if let Some(list) = &e.buyers {
+            if !matches!(target, Some(Target::Origin(_))) {
+                self.err(&e.target.span(), "`buyers` needs an origin target", "name an origin as target, or remove buyers");
+            }
+            for b in list {
+                buyers.push(self.lookup(&ids.nodes, b, "buyer node")?);
+            }
+        }
         Some(EventM {
             id: e.id.as_ref().map_or_else(|| format!("event-{}", i + 1), |x| x.get().clone()),
             target: target?,
+            buyers,
             start: start?,
             end: end?,
             severity: severity?,
