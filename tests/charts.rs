@@ -280,6 +280,8 @@ fn fixture(name: &str) -> Summary {
         }],
         differences,
         flows,
+        origins: Vec::new(),
+        exceedance: Vec::new(),
     }
 }
 

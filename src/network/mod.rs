@@ -22,6 +22,8 @@
 //! Units: energy in GWh per step, prices in EUR/MWh.
 
 
+pub mod n1;
+
 use crate::scenario::time::Day;
 use crate::scenario::units::days_in_month;
 use crate::scenario::*;
@@ -175,7 +177,7 @@ pub fn step_starts(model: &Model) -> Vec<(Day, f64)> {
 }
 
 /// Capacity in force on `day` from a sorted stage list.
-fn staged(stages: &[(Day, f64)], day: Day) -> f64 {
+pub(crate) fn staged(stages: &[(Day, f64)], day: Day) -> f64 {
     stages.iter().rev().find(|(d, _)| *d <= day).map_or(0.0, |s| s.1)
 }
 

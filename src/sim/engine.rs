@@ -504,6 +504,17 @@ impl<'a> Engine<'a> {
         self.tracer
             .trace(&self.external, &self.edges)
             .map_err(|source| StepError::Trace { step: t, source })?;
+        // Flows between nodes carry the sending node's traced mix.
+        for (a, arc) in net.arcs.iter().enumerate() {
+            if let ArcKind::Pipeline { pipeline, .. } | ArcKind::Rights { pipeline, .. } = arc.kind {
+                let from = arc.tail.wrapping_sub(net.node_base);
+                if self.flow[a] > 0.0 && from < nn {
+                    let mix = self.tracer.mix(from);
+                    let dep: f64 = (0..nc).filter(|&c| net.dependency[c]).map(|c| mix[c]).sum();
+                    out.pipeline_dependency[pipeline] += self.flow[a] * dep;
+                }
+            }
+        }
         for n in 0..nn {
             let mix = self.tracer.mix(n);
             let served: f64 = (0..3).map(|s| (out.demand[n][s] - out.unserved[n][s]).max(0.0)).sum();

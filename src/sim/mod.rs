@@ -5,3 +5,4 @@ pub mod engine;
 pub mod metrics;
 pub mod run;
 pub mod sample;
+pub mod summarize;

@@ -256,6 +256,27 @@ impl Accumulator {
         Some((a + t * (b - a)) * self.resolution)
     }
 
+    /// Share of the values strictly above `x`: exact while the histogram is
+    /// exact (up to quantisation); once collapsed, a bucket counts as above
+    /// when its representative is, so the error is at most the share of
+    /// values in the one bucket that straddles `x`. `None` if empty.
+    pub fn fraction_above(&self, x: f64) -> Option<f64> {
+        if self.count == 0 || x.is_nan() {
+            return None;
+        }
+        let above: u64 = self
+            .keys
+            .iter()
+            .zip(&self.counts)
+            .filter(|&(&key, _)| {
+                let v = if self.exact { key as f64 } else { bucket_mid(key).clamp(self.min as f64, self.max as f64) };
+                v * self.resolution > x
+            })
+            .map(|(_, &c)| c)
+            .sum();
+        Some(above as f64 / self.count as f64)
+    }
+
     /// The order statistics of ranks `lo ≤ hi` (0-based), in quantised units.
     fn order_stats(&self, lo: u64, hi: u64) -> (f64, f64) {
         let mut a = None;
@@ -676,6 +697,20 @@ impl U256 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fraction_above_counts_values_strictly_above() {
+        let mut a = Accumulator::new(0.001).unwrap();
+        for x in [0.0, 0.0, 0.0, 0.01, 0.02, 0.05, 0.1, 0.2] {
+            a.add(x).unwrap();
+        }
+        // 5 of 8 values are above 0; 3 above 0.02; none above 0.2.
+        assert_eq!(a.fraction_above(0.0), Some(5.0 / 8.0));
+        assert_eq!(a.fraction_above(0.02), Some(3.0 / 8.0));
+        assert_eq!(a.fraction_above(0.2), Some(0.0));
+        assert_eq!(a.fraction_above(-1.0), Some(1.0));
+        assert_eq!(Accumulator::new(0.1).unwrap().fraction_above(0.0), None);
+    }
 
     #[test]
     fn bucket_keys_are_monotonic_and_contiguous() {

@@ -23,6 +23,9 @@ pub struct Summary {
     pub scenario: ScenarioInfo,
     pub run: RunInfo,
     pub nodes: Vec<NodeInfo>,
+    /// Supply origins that have coordinates (for the flow map).
+    #[serde(default)]
+    pub origins: Vec<NodeInfo>,
     /// One entry per (policy, node, metric, resolution).
     pub series: Vec<Series>,
     /// Probabilities of named events, per policy.
@@ -31,6 +34,20 @@ pub struct Summary {
     pub differences: Vec<PairedDifference>,
     /// Median flow on each link, per policy (for the flow map).
     pub flows: Vec<FlowSummary>,
+    /// Exceedance curves: P(value > threshold) over trials and years.
+    #[serde(default)]
+    pub exceedance: Vec<Exceedance>,
+}
+
+/// P(metric > threshold) per policy, pooling every (trial, year) pair.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Exceedance {
+    pub policy: String,
+    pub node: String,
+    pub metric: String,
+    pub unit: String,
+    pub thresholds: Vec<f64>,
+    pub probability: Vec<f64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

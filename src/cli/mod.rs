@@ -1,0 +1,607 @@
+//! The command line: argument parsing and the glue between the library's
+//! stages. Nothing here computes results; it loads, calls, writes, prints.
+//!
+//! Exit codes: 0 done; 2 could not run (bad input, unwritable output,
+//! refused overwrite, inconsistent shards); 1 an internal error (a bug:
+//! please report it); 130 interrupted (Ctrl-C or SIGTERM), with earlier
+//! results left untouched.
+
+mod inspect;
+mod progress;
+
+use crate::report::export::{Staging, iamc_csv, tidy_csv};
+use crate::report::{Formats, charts, html};
+use crate::scenario::{self, Model, ScenarioError};
+use crate::sim::run::{Accumulators, McOptions, Prepared, SimError, monte_carlo};
+use crate::sim::summarize::summarize;
+use crate::stats::summary::{REGION, RunInfo, Summary};
+use clap::{Parser, Subcommand, ValueEnum};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+/// The built-in default scenario: the 2010 Franco-Russian case.
+pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/franco-russian-2010.toml");
+pub const DEFAULT_SCENARIO_NAME: &str = "franco-russian-2010.toml (built in)";
+
+#[derive(Parser, Debug)]
+#[command(name = "gasdep", version, about = "Monte Carlo simulator of Europe's natural-gas dependency", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run a scenario's Monte Carlo and write its results and charts.
+    Run(RunArgs),
+    /// Check scenario files and print every problem found.
+    Validate {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print the JSON Schema of the scenario format (for editors).
+    Schema,
+    /// Show what a scenario describes, its N-1 indicators, or one solved step.
+    Inspect(inspect::InspectArgs),
+    /// Combine shard outputs of `run --shard` into one result.
+    Merge {
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// Output folder (default: output/<scenario>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        force: bool,
+        #[arg(long, value_enum, default_value_t = Charts::All)]
+        charts: Charts,
+    },
+    /// Overlay finished runs of different scenarios in one comparison report.
+    Compare {
+        #[arg(required = true)]
+        runs: Vec<PathBuf>,
+        /// Output folder (default: output/comparison).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Charts::All)]
+        charts: Charts,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
+pub enum Charts {
+    None,
+    Png,
+    Svg,
+    All,
+}
+
+impl Charts {
+    fn formats(self) -> Option<Formats> {
+        match self {
+            Charts::None => None,
+            Charts::Png => Some(Formats::Png),
+            Charts::Svg => Some(Formats::Svg),
+            Charts::All => Some(Formats::Both),
+        }
+    }
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// Scenario file; without it the built-in default (franco-russian-2010) runs.
+    pub file: Option<PathBuf>,
+    /// Number of trials (default: the scenario's).
+    #[arg(long)]
+    pub trials: Option<u64>,
+    /// Seed of the random streams (default: the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Run only these policies (repeatable); the baseline always runs.
+    #[arg(long = "policy")]
+    pub policies: Vec<String>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output folder (default: output/<scenario>, or output/<scenario>.shard-K-of-N).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Run shard K of N (0-based), e.g. 3/100; `auto/N` takes K from
+    /// SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX. Combine with `gasdep merge`.
+    #[arg(long)]
+    pub shard: Option<String>,
+    /// Replace an output folder that holds another scenario's results.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no summary table.
+    #[arg(long)]
+    pub quiet: bool,
+    #[arg(long, value_enum, default_value_t = Charts::All)]
+    pub charts: Charts,
+}
+
+/// Why a command failed, with its exit code.
+#[derive(Debug)]
+pub enum Failure {
+    /// Could not run: bad input or environment. Exit 2.
+    Input(String),
+    /// Interrupted by a signal. Exit 130.
+    Interrupted,
+    /// A bug. Exit 1.
+    Internal(String),
+}
+
+impl Failure {
+    pub fn code(&self) -> i32 {
+        match self {
+            Failure::Input(_) => 2,
+            Failure::Interrupted => 130,
+            Failure::Internal(_) => 1,
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Input(m) => write!(f, "error: {m}"),
+            Failure::Interrupted => f.write_str("interrupted: no result was written (earlier results are untouched)"),
+            Failure::Internal(m) => write!(f, "internal error (please report this as a bug): {m}"),
+        }
+    }
+}
+
+impl From<ScenarioError> for Failure {
+    fn from(e: ScenarioError) -> Self {
+        Failure::Input(e.to_string())
+    }
+}
+
+impl From<SimError> for Failure {
+    fn from(e: SimError) -> Self {
+        match e {
+            SimError::Interrupted => Failure::Interrupted,
+            other => Failure::Internal(other.to_string()),
+        }
+    }
+}
+
+fn io_err(what: &str, path: &Path, e: std::io::Error) -> Failure {
+    Failure::Input(format!("cannot {what} {}: {e}", path.display()))
+}
+
+/// Run the command line; returns the exit code.
+pub fn main_with(cli: Cli, command_line: String) -> i32 {
+    let result = match cli.command {
+        Command::Run(args) => run(args, command_line),
+        Command::Validate { files } => validate(&files),
+        Command::Schema => {
+            println!("{}", schema_json());
+            Ok(())
+        }
+        Command::Inspect(args) => inspect::inspect(args),
+        Command::Merge { shards, out, force, charts } => merge(&shards, out, force, charts, command_line),
+        Command::Compare { runs, out, charts } => compare(&runs, out, charts),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(f) => {
+            eprintln!("{f}");
+            f.code()
+        }
+    }
+}
+
+/// The JSON Schema of the scenario format.
+pub fn schema_json() -> String {
+    let schema = schemars::schema_for!(scenario::model::ScenarioFile);
+    serde_json::to_string_pretty(&schema).expect("a schema serialises")
+}
+
+fn validate(files: &[PathBuf]) -> Result<(), Failure> {
+    let mut failed = 0;
+    for f in files {
+        match scenario::load(f) {
+            Ok(m) => println!(
+                "{}: ok ({} nodes, {} origins, {} pipelines, {} contracts, {} policies)",
+                f.display(),
+                m.nodes.len(),
+                m.origins.len(),
+                m.pipelines.len(),
+                m.contracts.len(),
+                m.policies.len()
+            ),
+            Err(e) => {
+                eprintln!("{e}");
+                failed += 1;
+            }
+        }
+    }
+    if failed > 0 {
+        Err(Failure::Input(format!("{failed} of {} files have problems", files.len())))
+    } else {
+        Ok(())
+    }
+}
+
+/// Load a scenario file, or the built-in default; returns the model and its text.
+pub fn load_scenario(file: Option<&Path>) -> Result<(Model, String), Failure> {
+    match file {
+        Some(f) => {
+            let text = std::fs::read_to_string(f).map_err(|e| io_err("read", f, e))?;
+            let (_, m) = scenario::load_str(&text, f)?;
+            Ok((m, text))
+        }
+        None => {
+            let (_, m) = scenario::load_str(DEFAULT_SCENARIO, Path::new(DEFAULT_SCENARIO_NAME))?;
+            Ok((m, DEFAULT_SCENARIO.to_string()))
+        }
+    }
+}
+
+/// Policy ids to indices, with a clear error for unknown ones.
+pub fn policy_indices(model: &Model, names: &[String]) -> Result<Vec<usize>, Failure> {
+    names
+        .iter()
+        .map(|n| {
+            model.policies.iter().position(|p| p.id == *n).ok_or_else(|| {
+                let known: Vec<&str> = model.policies.iter().map(|p| p.id.as_str()).collect();
+                Failure::Input(format!("unknown policy '{n}' (known: {})", known.join(", ")))
+            })
+        })
+        .collect()
+}
+
+/// Parse `K/N` (or `auto/N`, K from the scheduler's environment).
+pub fn parse_shard(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<(u32, u32), Failure> {
+    let bad = || Failure::Input(format!("--shard '{text}': expected K/N with 0 ≤ K < N, e.g. 3/100, or auto/N"));
+    let (k, n) = text.split_once('/').ok_or_else(bad)?;
+    let n: u32 = n.trim().parse().map_err(|_| bad())?;
+    let k: u32 = if k.trim() == "auto" {
+        let var = ["SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"]
+            .iter()
+            .find_map(|v| env(v).map(|x| (v, x)))
+            .ok_or_else(|| Failure::Input("--shard auto/N: neither SLURM_ARRAY_TASK_ID nor JOB_COMPLETION_INDEX is set".into()))?;
+        var.1.trim().parse().map_err(|_| Failure::Input(format!("{}='{}' is not a shard index", var.0, var.1)))?
+    } else {
+        k.trim().parse().map_err(|_| bad())?
+    };
+    if n == 0 || k >= n {
+        return Err(bad());
+    }
+    Ok((k, n))
+}
+
+/// Trials of shard k of n: contiguous, sizes differing by at most one.
+pub fn shard_range(trials: u64, k: u32, n: u32) -> std::ops::Range<u64> {
+    let (k, n) = (u128::from(k), u128::from(n));
+    let t = u128::from(trials);
+    (t * k / n) as u64..(t * (k + 1) / n) as u64
+}
+
+/// FNV-1a of the scenario text: identifies "the same scenario" across shards.
+pub fn fingerprint(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// What a run or shard folder says about itself (`run.json`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RunRecord {
+    pub format: String,
+    pub gasdep_version: String,
+    pub scenario: String,
+    pub scenario_fingerprint: String,
+    pub trials: u64,
+    pub seed: u64,
+    pub policies: Vec<String>,
+    pub shard: Option<(u32, u32)>,
+    pub command: String,
+    pub threads: usize,
+    pub wall_seconds: f64,
+}
+
+const RUN_FORMAT: &str = "gasdep-run/1";
+const SHARD_FILE: &str = "shard.json";
+
+/// A shard's state on disk.
+#[derive(Serialize, Deserialize)]
+struct ShardFile {
+    record: RunRecord,
+    accumulators: Accumulators,
+}
+
+/// Refuse to replace a folder holding something else than this scenario's results.
+fn check_target(out: &Path, scenario: &str, force: bool) -> Result<(), Failure> {
+    if force || !out.exists() {
+        return Ok(());
+    }
+    if !out.is_dir() {
+        return Err(Failure::Input(format!("output {} exists and is not a folder", out.display())));
+    }
+    let record = std::fs::read_to_string(out.join("run.json")).ok().and_then(|t| serde_json::from_str::<RunRecord>(&t).ok());
+    match record {
+        Some(r) if r.scenario == scenario => Ok(()),
+        Some(r) => Err(Failure::Input(format!(
+            "{} holds results of scenario '{}', not '{scenario}': choose another --out, or pass --force to replace them",
+            out.display(),
+            r.scenario
+        ))),
+        None if std::fs::read_dir(out).map(|mut d| d.next().is_none()).unwrap_or(false) => Ok(()),
+        None => Err(Failure::Input(format!(
+            "{} exists and is not a gasdep result folder: choose another --out, or pass --force to replace it",
+            out.display()
+        ))),
+    }
+}
+
+/// Ctrl-C and SIGTERM set this flag; the run stops at the next trial.
+fn cancel_flag() -> Arc<AtomicBool> {
+    static FLAG: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
+    FLAG.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        let f = flag.clone();
+        // If a handler cannot be installed (e.g. one already is), runs
+        // simply cannot be interrupted gracefully.
+        let _ = ctrlc::set_handler(move || f.store(true, Ordering::SeqCst));
+        flag
+    })
+    .clone()
+}
+
+fn run(args: RunArgs, command: String) -> Result<(), Failure> {
+    let (mut model, text) = load_scenario(args.file.as_deref())?;
+    if let Some(t) = args.trials {
+        if t == 0 || t > 1_000_000_000 {
+            return Err(Failure::Input(format!("--trials {t}: use 1 to 1 000 000 000 (shard bigger studies)")));
+        }
+        model.trials = t;
+    }
+    if let Some(s) = args.seed {
+        model.seed = s;
+    }
+    let threads = match args.threads {
+        Some(0) => return Err(Failure::Input("--threads 0: use at least one thread".into())),
+        Some(n) => n,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let shard = match &args.shard {
+        Some(s) => Some(parse_shard(s, &|v| std::env::var(v).ok())?),
+        None => None,
+    };
+    let policies = policy_indices(&model, &args.policies)?;
+    let name = model.name.clone();
+    let out = args.out.clone().unwrap_or_else(|| {
+        let leaf = match shard {
+            Some((k, n)) => format!("{name}.shard-{k}-of-{n}"),
+            None => name.clone(),
+        };
+        Path::new("output").join(leaf)
+    });
+    check_target(&out, &name, args.force)?;
+    let trials = model.trials;
+    let seed = model.seed;
+    let prep = Prepared::new(model, &policies);
+    let range = match shard {
+        Some((k, n)) => shard_range(trials, k, n),
+        None => 0..trials,
+    };
+    let t0 = Instant::now();
+    let progress = progress::Progress::start(range.end - range.start, name.clone(), args.quiet);
+    let done = progress.done.clone();
+    let cancel = cancel_flag();
+    let result = monte_carlo(
+        &prep,
+        &McOptions {
+            trials: range,
+            threads,
+            progress: &|| {
+                done.fetch_add(1, Ordering::Relaxed);
+            },
+            cancel: &cancel,
+        },
+    );
+    progress.finish();
+    let acc = result?;
+    let record = RunRecord {
+        format: RUN_FORMAT.into(),
+        gasdep_version: env!("CARGO_PKG_VERSION").into(),
+        scenario: name.clone(),
+        scenario_fingerprint: fingerprint(&text),
+        trials,
+        seed,
+        policies: prep.policies.iter().map(|&p| prep.model.policies[p].id.clone()).collect(),
+        shard,
+        command,
+        threads,
+        wall_seconds: t0.elapsed().as_secs_f64(),
+    };
+    if shard.is_some() {
+        let staging = Staging::new(&out).map_err(|e| io_err("create", &out, e))?;
+        let written = (|| -> std::io::Result<()> {
+            staging.write("scenario.toml", text.as_bytes())?;
+            staging.write("run.json", serde_json::to_string_pretty(&record)?.as_bytes())?;
+            // The shard file goes last: its presence marks a complete shard.
+            staging.write(SHARD_FILE, serde_json::to_string(&ShardFile { record: record.clone(), accumulators: acc })?.as_bytes())
+        })();
+        finish_staging(staging, written, &out)?;
+        if !args.quiet {
+            println!("wrote shard {} of {} to {}", shard.map_or(0, |s| s.0), shard.map_or(0, |s| s.1), out.display());
+        }
+        return Ok(());
+    }
+    let run = RunInfo { trials, seed, shard: None, wall_seconds: record.wall_seconds, threads, command: record.command.clone() };
+    let summary = summarize(&prep, &acc, run);
+    write_results(&out, &summary, &record, &text, args.charts)?;
+    if !args.quiet {
+        print_headline(&summary);
+        println!("wrote {} ({} trials in {:.1} s)", out.display(), trials, record.wall_seconds);
+    }
+    Ok(())
+}
+
+fn finish_staging(staging: Staging, written: std::io::Result<()>, out: &Path) -> Result<(), Failure> {
+    match written {
+        Ok(()) => staging.commit().map(|_| ()).map_err(|e| io_err("write", out, e)),
+        Err(e) => {
+            staging.abandon();
+            Err(io_err("write", out, e))
+        }
+    }
+}
+
+/// Write a finished run's folder atomically.
+fn write_results(out: &Path, summary: &Summary, record: &RunRecord, text: &str, charts_opt: Charts) -> Result<(), Failure> {
+    let staging = Staging::new(out).map_err(|e| io_err("create", out, e))?;
+    let written = (|| -> Result<(), Failure> {
+        let w = |name: &str, bytes: &[u8]| staging.write(name, bytes).map_err(|e| io_err("write", &out.join(name), e));
+        w("summary.json", serde_json::to_string_pretty(summary).map_err(|e| Failure::Internal(e.to_string()))?.as_bytes())?;
+        w("results.csv", tidy_csv(summary).as_bytes())?;
+        w("results_iamc.csv", iamc_csv(summary).as_bytes())?;
+        w("scenario.toml", text.as_bytes())?;
+        if let Some(formats) = charts_opt.formats() {
+            let files = charts::write_charts(summary, &staging.dir, formats).map_err(|e| Failure::Input(e.to_string()))?;
+            html::write_report(summary, &files, &staging.dir.join("report.html")).map_err(|e| Failure::Input(e.to_string()))?;
+        }
+        // run.json last: a folder with it is a finished result.
+        w("run.json", serde_json::to_string_pretty(record).map_err(|e| Failure::Internal(e.to_string()))?.as_bytes())
+    })();
+    match written {
+        Ok(()) => staging.commit().map(|_| ()).map_err(|e| io_err("write", out, e)),
+        Err(e) => {
+            staging.abandon();
+            Err(e)
+        }
+    }
+}
+
+/// A short table of headline figures, last year of the horizon.
+fn print_headline(s: &Summary) {
+    let year = s.series.iter().filter(|x| x.resolution == "year").filter_map(|x| x.periods.last()).max().cloned().unwrap_or_default();
+    let get = |policy: &str, metric: &str| -> String {
+        s.series
+            .iter()
+            .find(|x| x.policy == policy && x.node == REGION && x.metric == metric && x.resolution == "year")
+            .and_then(|x| x.periods.iter().position(|p| *p == year).map(|i| x.stats[i]))
+            .map_or("–".into(), |st| format!("{:5.1} % [{:4.1}–{:4.1}]", st.p50 * 100.0, st.p5 * 100.0, st.p95 * 100.0))
+    };
+    println!("\n{} — {} trials, seed {}, year {year} (median [5–95 %])", s.scenario.name, s.run.trials, s.run.seed);
+    println!("{:<24} {:>22} {:>22} {:>22}", "policy", "Russian share", "unserved", "storage 1 Nov");
+    for p in &s.scenario.policies {
+        println!(
+            "{:<24} {:>22} {:>22} {:>22}",
+            p.id,
+            get(&p.id, "dependency_share"),
+            get(&p.id, "unserved_share"),
+            get(&p.id, "storage_fill_nov1")
+        );
+    }
+    println!();
+}
+
+fn read_shard(dir: &Path) -> Result<(ShardFile, String), Failure> {
+    let path = dir.join(SHARD_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        Failure::Input(format!("{}: not a complete shard ({e}); re-run that shard", dir.display()))
+    })?;
+    let shard: ShardFile = serde_json::from_str(&text)
+        .map_err(|e| Failure::Input(format!("{}: damaged shard file ({e}); re-run that shard", path.display())))?;
+    let scenario = std::fs::read_to_string(dir.join("scenario.toml")).map_err(|e| io_err("read", &dir.join("scenario.toml"), e))?;
+    Ok((shard, scenario))
+}
+
+fn merge(dirs: &[PathBuf], out: Option<PathBuf>, force: bool, charts_opt: Charts, command: String) -> Result<(), Failure> {
+    let mut shards = Vec::new();
+    for d in dirs {
+        shards.push((d, read_shard(d)?));
+    }
+    let (first_dir, (first, text)) = &shards[0];
+    let r0 = &first.record;
+    let Some((_, n)) = r0.shard else {
+        return Err(Failure::Input(format!("{}: not a shard", first_dir.display())));
+    };
+    let mut seen = vec![false; n as usize];
+    for (d, (s, t)) in &shards {
+        let r = &s.record;
+        let same = r.scenario_fingerprint == r0.scenario_fingerprint
+            && r.seed == r0.seed
+            && r.trials == r0.trials
+            && r.gasdep_version == r0.gasdep_version
+            && r.policies == r0.policies
+            && r.shard.map(|x| x.1) == Some(n)
+            && fingerprint(t) == r.scenario_fingerprint;
+        if !same {
+            return Err(Failure::Input(format!(
+                "{} is not a shard of the same run as {} (scenario, seed, trials, policies, shard count and gasdep version must all match)",
+                d.display(),
+                first_dir.display()
+            )));
+        }
+        let k = r.shard.map_or(0, |x| x.0) as usize;
+        if seen[k] {
+            return Err(Failure::Input(format!("shard {k} of {n} is given twice ({})", d.display())));
+        }
+        seen[k] = true;
+        let want = shard_range(r.trials, k as u32, n);
+        if s.accumulators.trials != want.end - want.start {
+            return Err(Failure::Input(format!("{}: holds {} trials, expected {}", d.display(), s.accumulators.trials, want.end - want.start)));
+        }
+    }
+    let missing: Vec<String> = seen.iter().enumerate().filter(|(_, s)| !**s).map(|(k, _)| k.to_string()).collect();
+    if !missing.is_empty() {
+        return Err(Failure::Input(format!("missing shards {} of {n}", missing.join(", "))));
+    }
+    let (_, model) = scenario::load_str(text, &first_dir.join("scenario.toml"))?;
+    let mut model = model;
+    model.trials = r0.trials;
+    model.seed = r0.seed;
+    let policies = policy_indices(&model, &r0.policies)?;
+    let prep = Prepared::new(model, &policies);
+    let mut acc = Accumulators::new(&prep);
+    for (d, (s, _)) in &shards {
+        if s.accumulators.values.len() != acc.values.len() {
+            return Err(Failure::Input(format!("{}: shard layout does not match its scenario", d.display())));
+        }
+        acc.merge(&s.accumulators).map_err(|e| Failure::Input(format!("{}: {e}", d.display())))?;
+    }
+    let name = prep.model.name.clone();
+    let out = out.unwrap_or_else(|| Path::new("output").join(&name));
+    check_target(&out, &name, force)?;
+    let wall: f64 = shards.iter().map(|(_, (s, _))| s.record.wall_seconds).sum();
+    let record = RunRecord { shard: None, command: command.clone(), wall_seconds: wall, ..r0.clone() };
+    let run = RunInfo { trials: r0.trials, seed: r0.seed, shard: None, wall_seconds: wall, threads: r0.threads, command };
+    let summary = summarize(&prep, &acc, run);
+    write_results(&out, &summary, &record, text, charts_opt)?;
+    println!("merged {} shards into {}", shards.len(), out.display());
+    Ok(())
+}
+
+fn compare(runs: &[PathBuf], out: Option<PathBuf>, charts_opt: Charts) -> Result<(), Failure> {
+    let mut summaries = Vec::new();
+    for r in runs {
+        let path = r.join("summary.json");
+        let text = std::fs::read_to_string(&path).map_err(|e| io_err("read", &path, e))?;
+        let s: Summary = serde_json::from_str(&text).map_err(|e| Failure::Input(format!("{}: not a gasdep summary ({e})", path.display())))?;
+        summaries.push(s);
+    }
+    let out = out.unwrap_or_else(|| Path::new("output").join("comparison"));
+    let formats = charts_opt.formats().unwrap_or(Formats::Png);
+    let staging = Staging::new(&out).map_err(|e| io_err("create", &out, e))?;
+    match html::write_comparison(&summaries, &staging.dir, formats) {
+        Ok(_) => {
+            staging.commit().map_err(|e| io_err("write", &out, e))?;
+            println!("wrote {}", out.display());
+            Ok(())
+        }
+        Err(e) => {
+            staging.abandon();
+            Err(Failure::Input(e.to_string()))
+        }
+    }
+}
