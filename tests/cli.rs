@@ -1,0 +1,233 @@
+//! End-to-end tests of the `gasdep` binary: exit codes, reproducibility
+//! across threads and shards, overwrite protection, N-1 by hand, and a
+//! Monte Carlo estimate against an analytic probability.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn gasdep(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gasdep")).args(args).output().expect("gasdep runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn summary(dir: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap()
+}
+
+/// The summary without its wall-clock and machine fields.
+fn comparable(mut v: Value) -> Value {
+    let run = v["run"].as_object_mut().unwrap();
+    for k in ["wall_seconds", "threads", "command"] {
+        run.remove(k);
+    }
+    v
+}
+
+const EXAMPLE: &str = "scenarios/examples/two-countries.toml";
+
+fn run_example(out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["run", EXAMPLE, "--trials", "24", "--quiet", "--charts", "none", "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    gasdep(&args)
+}
+
+#[test]
+fn shipped_scenarios_validate() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir("scenarios").unwrap().map(|e| e.unwrap().path()).collect();
+    files.extend(std::fs::read_dir("scenarios/examples").unwrap().map(|e| e.unwrap().path()));
+    files.retain(|p| p.extension().is_some_and(|e| e == "toml"));
+    assert!(files.len() >= 4);
+    let args: Vec<&str> = std::iter::once("validate").chain(files.iter().map(|p| p.to_str().unwrap())).collect();
+    let o = gasdep(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn bad_input_exits_2_with_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    let text = std::fs::read_to_string(EXAMPLE).unwrap().replace("to = \"A\"", "to = \"ATT\"");
+    std::fs::write(&bad, text).unwrap();
+    let o = gasdep(&["validate", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("bad.toml:") && e.contains("goes to node 'ATT' is not defined (known: A, B)"), "{e}");
+    let o = gasdep(&["run", bad.to_str().unwrap(), "--quiet"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = gasdep(&["run", EXAMPLE, "--trials", "0", "--quiet"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--trials 0"));
+    let o = gasdep(&["run", EXAMPLE, "--policy", "nope", "--quiet"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown policy 'nope' (known: base, mandate, cut15)"), "{}", stderr(&o));
+}
+
+#[test]
+fn correlation_not_positive_definite_is_an_input_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("corr.toml");
+    let text = std::fs::read_to_string(EXAMPLE).unwrap().replace("correlation = 0.8", "matrix = [[1.0, 1.0], [1.0, 1.0]]");
+    std::fs::write(&f, text).unwrap();
+    let o = gasdep(&["validate", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("weather correlation matrix is not positive definite"), "{}", stderr(&o));
+}
+
+#[test]
+fn same_results_on_one_and_two_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("t1"), dir.path().join("t2"));
+    assert!(run_example(&a, &["--threads", "1"]).status.success());
+    assert!(run_example(&b, &["--threads", "2"]).status.success());
+    let (sa, sb) = (summary(&a), summary(&b));
+    assert_eq!(sa["run"]["threads"], 1);
+    assert_eq!(sb["run"]["threads"], 2);
+    assert_eq!(comparable(sa), comparable(sb));
+    // The tidy CSV is written from the summary: identical too.
+    assert_eq!(std::fs::read(a.join("results.csv")).unwrap(), std::fs::read(b.join("results.csv")).unwrap());
+}
+
+#[test]
+fn three_shards_merge_into_the_unsharded_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = dir.path().join("whole");
+    assert!(run_example(&whole, &["--threads", "2"]).status.success());
+    let mut shards = Vec::new();
+    for k in 0..3 {
+        let d = dir.path().join(format!("s{k}"));
+        let o = run_example(&d, &["--shard", &format!("{k}/3"), "--threads", "1"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(d.join("shard.json").exists());
+        shards.push(d);
+    }
+    let merged = dir.path().join("merged");
+    let mut args = vec!["merge", "--charts", "none", "--out", merged.to_str().unwrap()];
+    args.extend(shards.iter().rev().map(|p| p.to_str().unwrap()));
+    let o = gasdep(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(comparable(summary(&whole)), comparable(summary(&merged)));
+
+    // A missing shard, a duplicate, a shard of another run, a half-written one: refused.
+    let o = gasdep(&["merge", "--out", merged.to_str().unwrap(), shards[0].to_str().unwrap(), shards[1].to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("missing shards 2 of 3"), "{}", stderr(&o));
+    let o = gasdep(&["merge", "--out", merged.to_str().unwrap(), shards[0].to_str().unwrap(), shards[0].to_str().unwrap(), shards[2].to_str().unwrap()]);
+    assert!(stderr(&o).contains("given twice"), "{}", stderr(&o));
+    let other = dir.path().join("other");
+    assert!(run_example(&other, &["--shard", "2/3", "--seed", "99"]).status.success());
+    let o = gasdep(&["merge", "--out", merged.to_str().unwrap(), shards[0].to_str().unwrap(), shards[1].to_str().unwrap(), other.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not a shard of the same run"), "{}", stderr(&o));
+    let text = std::fs::read_to_string(shards[2].join("shard.json")).unwrap();
+    std::fs::write(shards[2].join("shard.json"), &text[..text.len() / 2]).unwrap();
+    let o = gasdep(&["merge", "--out", merged.to_str().unwrap(), shards[0].to_str().unwrap(), shards[1].to_str().unwrap(), shards[2].to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("damaged shard file"), "{}", stderr(&o));
+}
+
+#[test]
+fn shard_index_from_the_scheduler() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("auto");
+    let o = Command::new(env!("CARGO_BIN_EXE_gasdep"))
+        .args(["run", EXAMPLE, "--trials", "6", "--quiet", "--shard", "auto/3", "--out", d.to_str().unwrap()])
+        .env("SLURM_ARRAY_TASK_ID", "1")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rec: Value = serde_json::from_str(&std::fs::read_to_string(d.join("run.json")).unwrap()).unwrap();
+    assert_eq!(rec["shard"], serde_json::json!([1, 3]));
+}
+
+#[test]
+fn refuses_to_overwrite_another_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    assert!(run_example(&out, &[]).status.success());
+    let before = std::fs::read(out.join("summary.json")).unwrap();
+    let o = gasdep(&["run", "tests/data/one-route.toml", "--trials", "4", "--quiet", "--charts", "none", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("holds results of scenario 'two-countries'"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(out.join("summary.json")).unwrap(), before, "earlier result untouched");
+    let o = gasdep(&["run", "tests/data/one-route.toml", "--trials", "4", "--quiet", "--charts", "none", "--force", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success());
+    assert_eq!(summary(&out)["scenario"]["name"], "one-route");
+    // Nothing half-written is left beside it.
+    let names: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, vec!["run"]);
+}
+
+/// N-1 of both countries of the example, from the figures of the file
+/// (Regulation (EU) 2017/1938 Annex II), computed here step by step.
+#[test]
+fn n_minus_1_by_hand() {
+    let o = gasdep(&["inspect", EXAMPLE, "--year", "2020", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let bcm = 10_900.0 / 365.25; // GWh/d per bcm/y at 10.9 kWh/m3
+    // January heating factor: the default profile normalised to mean 1.
+    let prof = [1.75, 1.55, 1.35, 0.95, 0.70, 0.55, 0.50, 0.50, 0.60, 0.90, 1.30, 1.60];
+    let jan = prof[0] / (prof.iter().sum::<f64>() / 12.0);
+    // Peak day defaults to 1.5 × the January average day; power weighs
+    // heating by half.
+    let peak = |protected: f64, industry: f64, power: f64| 1.5 * bcm * (protected * jan + industry + power * (0.5 + 0.5 * jan));
+    // A: entry = east 60 + reverse of ab 15 bcm/y; production 5 bcm/y;
+    // storage deliverability 2.4 TWh/d, which is also the largest single
+    // infrastructure (bigger than east's 1,790 GWh/d).
+    let a = 100.0 * ((60.0 + 15.0 + 5.0) * bcm + 2400.0 - 2400.0) / peak(30.0, 20.0, 10.0);
+    // B: entry = ab 30 bcm/y; LNG 30 bcm/y; storage 1.6 TWh/d (largest).
+    let b = 100.0 * ((30.0 + 30.0) * bcm + 1600.0 - 1600.0) / peak(20.0, 15.0, 5.0);
+    let got = |i: usize| v["nodes"][i]["n_minus_1"]["2020"].as_f64().unwrap();
+    assert!((got(0) - a).abs() < 1e-6, "A: {} vs {a}", got(0));
+    assert!((got(1) - b).abs() < 1e-6, "B: {} vs {b}", got(1));
+    assert!((a - 62.74).abs() < 0.01 && (b - 71.34).abs() < 0.01, "hand values {a:.2} {b:.2}");
+    // The readable table shows the same figures.
+    let o = gasdep(&["inspect", EXAMPLE, "--year", "2020"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("N-1 indicator"), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("A ") && l.contains(" 63")), "{text}");
+}
+
+/// Monte Carlo against an exact probability (tests/data/one-route.toml).
+#[test]
+fn outage_probability_matches_the_analytic_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let o = gasdep(&["run", "tests/data/one-route.toml", "--quiet", "--charts", "none", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = summary(&out);
+    let exact = 1.0 - (-2.0f64 * 30.0 / 365.25).exp();
+    // Years are independent (a Poisson process): pool them.
+    let ev: Vec<&Value> = s["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event"] == "unserved_gt_1pct_annual_demand" && e["node"] == "EUROPE")
+        .collect();
+    assert_eq!(ev.len(), 10);
+    let trials = s["run"]["trials"].as_f64().unwrap();
+    let hits: f64 = ev.iter().map(|e| e["probability"].as_f64().unwrap() * trials).sum();
+    let n = trials * ev.len() as f64;
+    let p = hits / n;
+    // 95 % Wilson interval of the pooled estimate.
+    let z = 1.959_964f64;
+    let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+    let half = z / (1.0 + z * z / n) * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
+    assert!((centre - exact).abs() <= half, "estimate {p:.4} ± {half:.4}, exact {exact:.4}");
+    // And the expected unserved volume: each event costs 10 days of
+    // demand; overlapping events in one June are rare but counted once,
+    // so the mean lies just under λ·(30/365.25)·10/365.25 of demand.
+    let unserved = s["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["node"] == "EUROPE" && x["metric"] == "unserved_share" && x["resolution"] == "year")
+        .unwrap();
+    let mean: f64 = unserved["stats"].as_array().unwrap().iter().map(|st| st["mean"].as_f64().unwrap()).sum::<f64>() / 10.0;
+    let expected = 2.0 * 30.0 / 365.25 * 10.0 / 365.25;
+    assert!(mean < expected * 1.1 && mean > expected * 0.8, "mean unserved share {mean:.5}, expected ≈ {expected:.5}");
+}
