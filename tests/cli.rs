@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn gasdep(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gasdep")).args(args).output().expect("gasdep runs")
+    Command::new(env!("CARGO_BIN_EXE_gasdep"))
+        .args(args)
+        .output()
+        .expect("gasdep runs")
 }
 
 fn stderr(o: &Output) -> String {
@@ -30,18 +33,37 @@ fn comparable(mut v: Value) -> Value {
 const EXAMPLE: &str = "scenarios/examples/two-countries.toml";
 
 fn run_example(out: &Path, extra: &[&str]) -> Output {
-    let mut args = vec!["run", EXAMPLE, "--trials", "24", "--quiet", "--charts", "none", "--out", out.to_str().unwrap()];
+    let mut args = vec![
+        "run",
+        EXAMPLE,
+        "--trials",
+        "24",
+        "--quiet",
+        "--charts",
+        "none",
+        "--out",
+        out.to_str().unwrap(),
+    ];
     args.extend_from_slice(extra);
     gasdep(&args)
 }
 
 #[test]
 fn shipped_scenarios_validate() {
-    let mut files: Vec<PathBuf> = std::fs::read_dir("scenarios").unwrap().map(|e| e.unwrap().path()).collect();
-    files.extend(std::fs::read_dir("scenarios/examples").unwrap().map(|e| e.unwrap().path()));
+    let mut files: Vec<PathBuf> = std::fs::read_dir("scenarios")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.extend(
+        std::fs::read_dir("scenarios/examples")
+            .unwrap()
+            .map(|e| e.unwrap().path()),
+    );
     files.retain(|p| p.extension().is_some_and(|e| e == "toml"));
     assert!(files.len() >= 4);
-    let args: Vec<&str> = std::iter::once("validate").chain(files.iter().map(|p| p.to_str().unwrap())).collect();
+    let args: Vec<&str> = std::iter::once("validate")
+        .chain(files.iter().map(|p| p.to_str().unwrap()))
+        .collect();
     let o = gasdep(&args);
     assert!(o.status.success(), "{}", stderr(&o));
 }
@@ -50,12 +72,17 @@ fn shipped_scenarios_validate() {
 fn bad_input_exits_2_with_place() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.toml");
-    let text = std::fs::read_to_string(EXAMPLE).unwrap().replace("to = \"A\"", "to = \"ATT\"");
+    let text = std::fs::read_to_string(EXAMPLE)
+        .unwrap()
+        .replace("to = \"A\"", "to = \"ATT\"");
     std::fs::write(&bad, text).unwrap();
     let o = gasdep(&["validate", bad.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
-    assert!(e.contains("bad.toml:") && e.contains("goes to node 'ATT' is not defined (known: A, B)"), "{e}");
+    assert!(
+        e.contains("bad.toml:") && e.contains("goes to node 'ATT' is not defined (known: A, B)"),
+        "{e}"
+    );
     let o = gasdep(&["run", bad.to_str().unwrap(), "--quiet"]);
     assert_eq!(o.status.code(), Some(2));
     let o = gasdep(&["run", EXAMPLE, "--trials", "0", "--quiet"]);
@@ -63,18 +90,28 @@ fn bad_input_exits_2_with_place() {
     assert!(stderr(&o).contains("--trials 0"));
     let o = gasdep(&["run", EXAMPLE, "--policy", "nope", "--quiet"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("unknown policy 'nope' (known: base, mandate, cut15)"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("unknown policy 'nope' (known: base, mandate, cut15)"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
 fn correlation_not_positive_definite_is_an_input_error() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("corr.toml");
-    let text = std::fs::read_to_string(EXAMPLE).unwrap().replace("correlation = 0.8", "matrix = [[1.0, 1.0], [1.0, 1.0]]");
+    let text = std::fs::read_to_string(EXAMPLE)
+        .unwrap()
+        .replace("correlation = 0.8", "matrix = [[1.0, 1.0], [1.0, 1.0]]");
     std::fs::write(&f, text).unwrap();
     let o = gasdep(&["validate", f.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("weather correlation matrix is not positive definite"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("weather correlation matrix is not positive definite"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -88,7 +125,10 @@ fn same_results_on_one_and_two_threads() {
     assert_eq!(sb["run"]["threads"], 2);
     assert_eq!(comparable(sa), comparable(sb));
     // The tidy CSV is written from the summary: identical too.
-    assert_eq!(std::fs::read(a.join("results.csv")).unwrap(), std::fs::read(b.join("results.csv")).unwrap());
+    assert_eq!(
+        std::fs::read(a.join("results.csv")).unwrap(),
+        std::fs::read(b.join("results.csv")).unwrap()
+    );
 }
 
 #[test]
@@ -105,26 +145,71 @@ fn three_shards_merge_into_the_unsharded_run() {
         shards.push(d);
     }
     let merged = dir.path().join("merged");
-    let mut args = vec!["merge", "--charts", "none", "--out", merged.to_str().unwrap()];
+    let mut args = vec![
+        "merge",
+        "--charts",
+        "none",
+        "--out",
+        merged.to_str().unwrap(),
+    ];
     args.extend(shards.iter().rev().map(|p| p.to_str().unwrap()));
     let o = gasdep(&args);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(comparable(summary(&whole)), comparable(summary(&merged)));
 
     // A missing shard, a duplicate, a shard of another run, a half-written one: refused.
-    let o = gasdep(&["merge", "--out", merged.to_str().unwrap(), shards[0].to_str().unwrap(), shards[1].to_str().unwrap()]);
+    let o = gasdep(&[
+        "merge",
+        "--out",
+        merged.to_str().unwrap(),
+        shards[0].to_str().unwrap(),
+        shards[1].to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("missing shards 2 of 3"), "{}", stderr(&o));
-    let o = gasdep(&["merge", "--out", merged.to_str().unwrap(), shards[0].to_str().unwrap(), shards[0].to_str().unwrap(), shards[2].to_str().unwrap()]);
+    assert!(
+        stderr(&o).contains("missing shards 2 of 3"),
+        "{}",
+        stderr(&o)
+    );
+    let o = gasdep(&[
+        "merge",
+        "--out",
+        merged.to_str().unwrap(),
+        shards[0].to_str().unwrap(),
+        shards[0].to_str().unwrap(),
+        shards[2].to_str().unwrap(),
+    ]);
     assert!(stderr(&o).contains("given twice"), "{}", stderr(&o));
     let other = dir.path().join("other");
-    assert!(run_example(&other, &["--shard", "2/3", "--seed", "99"]).status.success());
-    let o = gasdep(&["merge", "--out", merged.to_str().unwrap(), shards[0].to_str().unwrap(), shards[1].to_str().unwrap(), other.to_str().unwrap()]);
+    assert!(
+        run_example(&other, &["--shard", "2/3", "--seed", "99"])
+            .status
+            .success()
+    );
+    let o = gasdep(&[
+        "merge",
+        "--out",
+        merged.to_str().unwrap(),
+        shards[0].to_str().unwrap(),
+        shards[1].to_str().unwrap(),
+        other.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("not a shard of the same run"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("not a shard of the same run"),
+        "{}",
+        stderr(&o)
+    );
     let text = std::fs::read_to_string(shards[2].join("shard.json")).unwrap();
     std::fs::write(shards[2].join("shard.json"), &text[..text.len() / 2]).unwrap();
-    let o = gasdep(&["merge", "--out", merged.to_str().unwrap(), shards[0].to_str().unwrap(), shards[1].to_str().unwrap(), shards[2].to_str().unwrap()]);
+    let o = gasdep(&[
+        "merge",
+        "--out",
+        merged.to_str().unwrap(),
+        shards[0].to_str().unwrap(),
+        shards[1].to_str().unwrap(),
+        shards[2].to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("damaged shard file"), "{}", stderr(&o));
 }
@@ -134,12 +219,23 @@ fn shard_index_from_the_scheduler() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().join("auto");
     let o = Command::new(env!("CARGO_BIN_EXE_gasdep"))
-        .args(["run", EXAMPLE, "--trials", "6", "--quiet", "--shard", "auto/3", "--out", d.to_str().unwrap()])
+        .args([
+            "run",
+            EXAMPLE,
+            "--trials",
+            "6",
+            "--quiet",
+            "--shard",
+            "auto/3",
+            "--out",
+            d.to_str().unwrap(),
+        ])
         .env("SLURM_ARRAY_TASK_ID", "1")
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    let rec: Value = serde_json::from_str(&std::fs::read_to_string(d.join("run.json")).unwrap()).unwrap();
+    let rec: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("run.json")).unwrap()).unwrap();
     assert_eq!(rec["shard"], serde_json::json!([1, 3]));
 }
 
@@ -149,15 +245,47 @@ fn refuses_to_overwrite_another_scenario() {
     let out = dir.path().join("run");
     assert!(run_example(&out, &[]).status.success());
     let before = std::fs::read(out.join("summary.json")).unwrap();
-    let o = gasdep(&["run", "tests/data/one-route.toml", "--trials", "4", "--quiet", "--charts", "none", "--out", out.to_str().unwrap()]);
+    let o = gasdep(&[
+        "run",
+        "tests/data/one-route.toml",
+        "--trials",
+        "4",
+        "--quiet",
+        "--charts",
+        "none",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("holds results of scenario 'two-countries'"), "{}", stderr(&o));
-    assert_eq!(std::fs::read(out.join("summary.json")).unwrap(), before, "earlier result untouched");
-    let o = gasdep(&["run", "tests/data/one-route.toml", "--trials", "4", "--quiet", "--charts", "none", "--force", "--out", out.to_str().unwrap()]);
+    assert!(
+        stderr(&o).contains("holds results of scenario 'two-countries'"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read(out.join("summary.json")).unwrap(),
+        before,
+        "earlier result untouched"
+    );
+    let o = gasdep(&[
+        "run",
+        "tests/data/one-route.toml",
+        "--trials",
+        "4",
+        "--quiet",
+        "--charts",
+        "none",
+        "--force",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success());
     assert_eq!(summary(&out)["scenario"]["name"], "one-route");
     // Nothing half-written is left beside it.
-    let names: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     assert_eq!(names, vec!["run"]);
 }
 
@@ -170,11 +298,15 @@ fn n_minus_1_by_hand() {
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     let bcm = 10_900.0 / 365.25; // GWh/d per bcm/y at 10.9 kWh/m3
     // January heating factor: the default profile normalised to mean 1.
-    let prof = [1.75, 1.55, 1.35, 0.95, 0.70, 0.55, 0.50, 0.50, 0.60, 0.90, 1.30, 1.60];
+    let prof = [
+        1.75, 1.55, 1.35, 0.95, 0.70, 0.55, 0.50, 0.50, 0.60, 0.90, 1.30, 1.60,
+    ];
     let jan = prof[0] / (prof.iter().sum::<f64>() / 12.0);
     // Peak day defaults to 1.5 × the January average day; power weighs
     // heating by half.
-    let peak = |protected: f64, industry: f64, power: f64| 1.5 * bcm * (protected * jan + industry + power * (0.5 + 0.5 * jan));
+    let peak = |protected: f64, industry: f64, power: f64| {
+        1.5 * bcm * (protected * jan + industry + power * (0.5 + 0.5 * jan))
+    };
     // A: entry = east 60 + reverse of ab 15 bcm/y; production 5 bcm/y;
     // storage deliverability 2.4 TWh/d, which is also the largest single
     // infrastructure (bigger than east's 1,790 GWh/d).
@@ -184,12 +316,19 @@ fn n_minus_1_by_hand() {
     let got = |i: usize| v["nodes"][i]["n_minus_1"]["2020"].as_f64().unwrap();
     assert!((got(0) - a).abs() < 1e-6, "A: {} vs {a}", got(0));
     assert!((got(1) - b).abs() < 1e-6, "B: {} vs {b}", got(1));
-    assert!((a - 62.74).abs() < 0.01 && (b - 71.34).abs() < 0.01, "hand values {a:.2} {b:.2}");
+    assert!(
+        (a - 62.74).abs() < 0.01 && (b - 71.34).abs() < 0.01,
+        "hand values {a:.2} {b:.2}"
+    );
     // The readable table shows the same figures.
     let o = gasdep(&["inspect", EXAMPLE, "--year", "2020"]);
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("N-1 indicator"), "{text}");
-    assert!(text.lines().any(|l| l.starts_with("A ") && l.contains(" 63")), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("A ") && l.contains(" 63")),
+        "{text}"
+    );
 }
 
 /// Monte Carlo against an exact probability (tests/data/one-route.toml).
@@ -197,7 +336,15 @@ fn n_minus_1_by_hand() {
 fn outage_probability_matches_the_analytic_value() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r");
-    let o = gasdep(&["run", "tests/data/one-route.toml", "--quiet", "--charts", "none", "--out", out.to_str().unwrap()]);
+    let o = gasdep(&[
+        "run",
+        "tests/data/one-route.toml",
+        "--quiet",
+        "--charts",
+        "none",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let s = summary(&out);
     let exact = 1.0 - (-2.0f64 * 30.0 / 365.25).exp();
@@ -210,14 +357,20 @@ fn outage_probability_matches_the_analytic_value() {
         .collect();
     assert_eq!(ev.len(), 10);
     let trials = s["run"]["trials"].as_f64().unwrap();
-    let hits: f64 = ev.iter().map(|e| e["probability"].as_f64().unwrap() * trials).sum();
+    let hits: f64 = ev
+        .iter()
+        .map(|e| e["probability"].as_f64().unwrap() * trials)
+        .sum();
     let n = trials * ev.len() as f64;
     let p = hits / n;
     // 95 % Wilson interval of the pooled estimate.
     let z = 1.959_964f64;
     let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
     let half = z / (1.0 + z * z / n) * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
-    assert!((centre - exact).abs() <= half, "estimate {p:.4} ± {half:.4}, exact {exact:.4}");
+    assert!(
+        (centre - exact).abs() <= half,
+        "estimate {p:.4} ± {half:.4}, exact {exact:.4}"
+    );
     // And the expected unserved volume: each event costs 10 days of
     // demand; overlapping events in one June are rare but counted once,
     // so the mean lies just under λ·(30/365.25)·10/365.25 of demand.
@@ -225,9 +378,107 @@ fn outage_probability_matches_the_analytic_value() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|x| x["node"] == "EUROPE" && x["metric"] == "unserved_share" && x["resolution"] == "year")
+        .find(|x| {
+            x["node"] == "EUROPE" && x["metric"] == "unserved_share" && x["resolution"] == "year"
+        })
         .unwrap();
-    let mean: f64 = unserved["stats"].as_array().unwrap().iter().map(|st| st["mean"].as_f64().unwrap()).sum::<f64>() / 10.0;
+    let mean: f64 = unserved["stats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|st| st["mean"].as_f64().unwrap())
+        .sum::<f64>()
+        / 10.0;
     let expected = 2.0 * 30.0 / 365.25 * 10.0 / 365.25;
-    assert!(mean < expected * 1.1 && mean > expected * 0.8, "mean unserved share {mean:.5}, expected ≈ {expected:.5}");
+    assert!(
+        mean < expected * 1.1 && mean > expected * 0.8,
+        "mean unserved share {mean:.5}, expected ≈ {expected:.5}"
+    );
+}
+
+/// Editors read docs/gasdep.schema.json (the `#:schema` line of scenario
+/// files): it must be what `gasdep schema` prints.
+#[test]
+fn committed_schema_is_current() {
+    let o = gasdep(&["schema"]);
+    assert!(o.status.success());
+    let printed: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let committed: Value =
+        serde_json::from_str(&std::fs::read_to_string("docs/gasdep.schema.json").unwrap()).unwrap();
+    assert_eq!(
+        printed, committed,
+        "run `gasdep schema > docs/gasdep.schema.json`"
+    );
+    // Every top-level table of the format is described.
+    for key in [
+        "scenario",
+        "node",
+        "origin",
+        "pipeline",
+        "contract",
+        "disruption",
+        "event",
+        "policy",
+        "lng_market",
+    ] {
+        assert!(
+            printed["properties"].get(key).is_some(),
+            "schema lacks {key}"
+        );
+    }
+}
+
+/// SIGTERM (as Ctrl-C) stops a long run promptly with exit code 130 and
+/// leaves the earlier result of that folder as it was, with nothing
+/// half-written beside it.
+#[test]
+fn interrupted_run_keeps_earlier_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    assert!(run_example(&out, &[]).status.success());
+    let before = std::fs::read(out.join("summary.json")).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_gasdep"))
+        .args([
+            "run",
+            EXAMPLE,
+            "--trials",
+            "100000000",
+            "--quiet",
+            "--charts",
+            "none",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let t0 = std::time::Instant::now();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let o = child.wait_with_output().unwrap();
+    assert!(t0.elapsed().as_secs() < 20, "stopped promptly");
+    assert_eq!(o.status.code(), Some(130));
+    assert_eq!(std::fs::read(out.join("summary.json")).unwrap(), before);
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["run"]);
+}
+
+/// An output folder that cannot be created is an input error, not a crash.
+#[test]
+fn unwritable_output_is_exit_2() {
+    let o = run_example(Path::new("/proc/gasdep-cannot-write-here/run"), &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot create /proc/gasdep-cannot-write-here/run"),
+        "{}",
+        stderr(&o)
+    );
 }

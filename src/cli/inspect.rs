@@ -50,19 +50,42 @@ pub fn inspect(args: InspectArgs) -> Result<(), Failure> {
         return step(&model, policy, d, &args);
     }
     if args.lp.is_some() || args.trial.is_some() {
-        return Err(Failure::Input("--lp and --trial need --date (the step to solve)".into()));
+        return Err(Failure::Input(
+            "--lp and --trial need --date (the step to solve)".into(),
+        ));
     }
-    let (y0, y1) = (model.start.year(), model.end.0.checked_sub(1).map_or(model.start.year(), |d| Day(d).year()));
+    let (y0, y1) = (
+        model.start.year(),
+        model
+            .end
+            .0
+            .checked_sub(1)
+            .map_or(model.start.year(), |d| Day(d).year()),
+    );
     let years: Vec<i32> = match args.year {
-        Some(y) if y < y0 || y > y1 => return Err(Failure::Input(format!("--year {y} is outside the scenario ({y0}–{y1})"))),
+        Some(y) if y < y0 || y > y1 => {
+            return Err(Failure::Input(format!(
+                "--year {y} is outside the scenario ({y0}–{y1})"
+            )));
+        }
         Some(y) => vec![y],
         None => (y0..=y1).collect(),
     };
     let day = Day::from_ymd(years[0], 1, 1);
     let p = Params::resolve(&model, &model.policies[policy], day);
     let b = bcm_y(&model);
-    let n1: Vec<(i32, Vec<Option<f64>>)> =
-        years.iter().map(|&y| (y, n_minus_1(&model, policy, y).iter().map(|x| x.value()).collect())).collect();
+    let n1: Vec<(i32, Vec<Option<f64>>)> = years
+        .iter()
+        .map(|&y| {
+            (
+                y,
+                n_minus_1(&model, policy, y)
+                    .iter()
+                    .map(|x| x.value())
+                    .collect(),
+            )
+        })
+        .collect();
     if args.json {
         let v = json!({
             "scenario": model.name,
@@ -90,15 +113,24 @@ pub fn inspect(args: InspectArgs) -> Result<(), Failure> {
                 "route": c.route.map(|r| model.pipelines[r].id.clone()),
             })).collect::<Vec<_>>(),
         });
-        println!("{}", serde_json::to_string_pretty(&v).expect("JSON serialises"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).expect("JSON serialises")
+        );
         return Ok(());
     }
-    println!("{} — policy '{}', as of {day}", model.name, model.policies[policy].id);
+    println!(
+        "{} — policy '{}', as of {day}",
+        model.name, model.policies[policy].id
+    );
     if !model.description.is_empty() {
         println!("{}", model.description);
     }
     println!("\nNodes (bcm/y; storage TWh)");
-    println!("{:<8} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}", "node", "protected", "industry", "power", "prod.", "LNG", "storage");
+    println!(
+        "{:<8} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "node", "protected", "industry", "power", "prod.", "LNG", "storage"
+    );
     for (n, node) in model.nodes.iter().enumerate() {
         println!(
             "{:<8} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>9.0}",
@@ -115,7 +147,14 @@ pub fn inspect(args: InspectArgs) -> Result<(), Failure> {
     for (i, pp) in model.pipelines.iter().enumerate() {
         let owners: Vec<String> = p.stakes[i]
             .iter()
-            .map(|(c, s)| format!("{} ({}) {:.1} %", model.companies[*c].id, model.companies[*c].country, s * 100.0))
+            .map(|(c, s)| {
+                format!(
+                    "{} ({}) {:.1} %",
+                    model.companies[*c].id,
+                    model.companies[*c].country,
+                    s * 100.0
+                )
+            })
             .collect();
         println!(
             "{:<22} {:>8} → {:<8} {:>6.1}{}{}",
@@ -123,11 +162,21 @@ pub fn inspect(args: InspectArgs) -> Result<(), Failure> {
             endpoint(&model, pp.from),
             model.nodes[pp.to].id,
             p.pipe_cap[i] / b,
-            if p.reverse[i] > 0.0 { format!(" (reverse {:.1})", p.reverse[i] / b) } else { String::new() },
-            if owners.is_empty() { String::new() } else { format!("  owners: {}", owners.join(", ")) }
+            if p.reverse[i] > 0.0 {
+                format!(" (reverse {:.1})", p.reverse[i] / b)
+            } else {
+                String::new()
+            },
+            if owners.is_empty() {
+                String::new()
+            } else {
+                format!("  owners: {}", owners.join(", "))
+            }
         );
     }
-    let contracts: Vec<usize> = (0..model.contracts.len()).filter(|&k| p.contract_on[k] > 0.0).collect();
+    let contracts: Vec<usize> = (0..model.contracts.len())
+        .filter(|&k| p.contract_on[k] > 0.0)
+        .collect();
     if !contracts.is_empty() {
         println!("\nContracts (bcm/y)");
         for k in contracts {
@@ -141,18 +190,25 @@ pub fn inspect(args: InspectArgs) -> Result<(), Failure> {
                 c.start,
                 c.take_or_pay * 100.0,
                 p.contract_price[k],
-                c.route.map_or(String::new(), |r| format!(" via {}", model.pipelines[r].id))
+                c.route
+                    .map_or(String::new(), |r| format!(" via {}", model.pipelines[r].id))
             );
         }
     }
-    println!("\nN-1 indicator (Regulation (EU) 2017/1938 Annex II), % — below 100 fails the standard");
+    println!(
+        "\nN-1 indicator (Regulation (EU) 2017/1938 Annex II), % — below 100 fails the standard"
+    );
     print!("{:<8}", "node");
     for (y, _) in &n1 {
         print!(" {y:>6}");
     }
     println!();
     for n in 0..=model.nodes.len() {
-        let id = if n == model.nodes.len() { "REGION" } else { model.nodes[n].id.as_str() };
+        let id = if n == model.nodes.len() {
+            "REGION"
+        } else {
+            model.nodes[n].id.as_str()
+        };
         print!("{id:<8}");
         for (_, v) in &n1 {
             match v[n] {
@@ -180,7 +236,13 @@ fn step(model: &Model, policy: usize, date: &str, args: &InspectArgs) -> Result<
         .steps
         .iter()
         .position(|s| s.start <= day && day.0 < s.start.0 + s.days as i32)
-        .ok_or_else(|| Failure::Input(format!("--date {date} is outside the scenario ({} to {})", model.start, Day(model.end.0 - 1))))?;
+        .ok_or_else(|| {
+            Failure::Input(format!(
+                "--date {date} is outside the scenario ({} to {})",
+                model.start,
+                Day(model.end.0 - 1)
+            ))
+        })?;
     let draws: Vec<Draws> = match args.trial {
         Some(k) => {
             let mut w = World::new(model);
@@ -192,10 +254,14 @@ fn step(model: &Model, policy: usize, date: &str, args: &InspectArgs) -> Result<
     let mut engine = Engine::new(model, &net);
     let mut state = State::initial(model, &net);
     for (s, d) in draws.iter().enumerate().take(t + 1) {
-        engine.step(s, d, &mut state).map_err(|e| Failure::Internal(e.to_string()))?;
+        engine
+            .step(s, d, &mut state)
+            .map_err(|e| Failure::Internal(e.to_string()))?;
     }
     if args.lp.is_some() || args.json {
-        return Err(Failure::Internal("TEMPORARY: step export is being wired".into()));
+        return Err(Failure::Internal(
+            "TEMPORARY: step export is being wired".into(),
+        ));
     }
     let out = &engine.out;
     let nc = net.countries.len();
@@ -205,17 +271,27 @@ fn step(model: &Model, policy: usize, date: &str, args: &InspectArgs) -> Result<
         model.policies[policy].id,
         net.steps[t].start,
         net.steps[t].days,
-        args.trial.map_or("no uncertainty".into(), |k| format!("trial {k}"))
+        args.trial
+            .map_or("no uncertainty".into(), |k| format!("trial {k}"))
     );
-    println!("\n{:<8} {:>9} {:>9} {:>9} {:>9} {:>9}  traced origin of consumption", "node", "demand", "unserved", "imports", "exports", "storage");
+    println!(
+        "\n{:<8} {:>9} {:>9} {:>9} {:>9} {:>9}  traced origin of consumption",
+        "node", "demand", "unserved", "imports", "exports", "storage"
+    );
     for (n, node) in model.nodes.iter().enumerate() {
         let d: f64 = out.demand[n].iter().sum();
         let u: f64 = out.unserved[n].iter().sum();
         let cons: f64 = out.consumption[n * nc..(n + 1) * nc].iter().sum();
-        let mut mix: Vec<(f64, &str)> =
-            (0..nc).map(|c| (out.consumption[n * nc + c], net.countries[c].as_str())).filter(|x| x.0 > 0.0).collect();
+        let mut mix: Vec<(f64, &str)> = (0..nc)
+            .map(|c| (out.consumption[n * nc + c], net.countries[c].as_str()))
+            .filter(|x| x.0 > 0.0)
+            .collect();
         mix.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let mix: Vec<String> = mix.iter().take(4).map(|(v, c)| format!("{c} {:.0} %", 100.0 * v / cons)).collect();
+        let mix: Vec<String> = mix
+            .iter()
+            .take(4)
+            .map(|(v, c)| format!("{c} {:.0} %", 100.0 * v / cons))
+            .collect();
         println!(
             "{:<8} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>9.2}  {}",
             node.id,
@@ -236,25 +312,61 @@ fn step(model: &Model, policy: usize, date: &str, args: &InspectArgs) -> Result<
         }
         let label = match arc.kind {
             ArcKind::Pipeline { pipeline, reverse } => {
-                format!("pipeline {}{}", model.pipelines[pipeline].id, if reverse { " (reverse)" } else { "" })
+                format!(
+                    "pipeline {}{}",
+                    model.pipelines[pipeline].id,
+                    if reverse { " (reverse)" } else { "" }
+                )
             }
-            ArcKind::Rights { pipeline, company, node } => format!(
+            ArcKind::Rights {
+                pipeline,
+                company,
+                node,
+            } => format!(
                 "reserved capacity on {} for {} → {}",
                 model.pipelines[pipeline].id, model.companies[company].id, model.nodes[node].id
             ),
-            ArcKind::Contract { contract, take_or_pay } => {
-                format!("contract {}{}", model.contracts[contract].id, if take_or_pay { " (take-or-pay part)" } else { "" })
+            ArcKind::Contract {
+                contract,
+                take_or_pay,
+            } => {
+                format!(
+                    "contract {}{}",
+                    model.contracts[contract].id,
+                    if take_or_pay {
+                        " (take-or-pay part)"
+                    } else {
+                        ""
+                    }
+                )
             }
             ArcKind::Regas(n) => format!("LNG send-out into {}", model.nodes[n].id),
             ArcKind::Production(n) => format!("production in {}", model.nodes[n].id),
             ArcKind::Withdraw { node, emergency } => {
-                format!("storage withdrawal in {}{}", model.nodes[node].id, if emergency { " (below plan)" } else { "" })
+                format!(
+                    "storage withdrawal in {}{}",
+                    model.nodes[node].id,
+                    if emergency { " (below plan)" } else { "" }
+                )
             }
             ArcKind::Inject { node, target } => {
-                format!("storage injection in {}{}", model.nodes[node].id, if target { " (towards target)" } else { "" })
+                format!(
+                    "storage injection in {}{}",
+                    model.nodes[node].id,
+                    if target { " (towards target)" } else { "" }
+                )
             }
-            ArcKind::Unserved { node, sector, tranche } => {
-                format!("UNSERVED {} {} (tranche {})", model.nodes[node].id, SECTOR_NAMES[sector], tranche + 1)
+            ArcKind::Unserved {
+                node,
+                sector,
+                tranche,
+            } => {
+                format!(
+                    "UNSERVED {} {} (tranche {})",
+                    model.nodes[node].id,
+                    SECTOR_NAMES[sector],
+                    tranche + 1
+                )
             }
             ArcKind::OriginSupply(o) => format!("supply from {}", model.origins[o].id),
             ArcKind::LngSupply(o) => format!("LNG from {}", model.origins[o].id),
@@ -262,6 +374,9 @@ fn step(model: &Model, policy: usize, date: &str, args: &InspectArgs) -> Result<
         };
         println!("  {label:<60} {:>9.3}", f / 1e3);
     }
-    println!("\nobjective (EUR, penalties included): {:.0}", engine.objective_eur());
+    println!(
+        "\nobjective (EUR, penalties included): {:.0}",
+        engine.objective_eur()
+    );
     Ok(())
 }

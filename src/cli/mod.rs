@@ -147,7 +147,9 @@ impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Failure::Input(m) => write!(f, "error: {m}"),
-            Failure::Interrupted => f.write_str("interrupted: no result was written (earlier results are untouched)"),
+            Failure::Interrupted => {
+                f.write_str("interrupted: no result was written (earlier results are untouched)")
+            }
             Failure::Internal(m) => write!(f, "internal error (please report this as a bug): {m}"),
         }
     }
@@ -182,7 +184,12 @@ pub fn main_with(cli: Cli, command_line: String) -> i32 {
             Ok(())
         }
         Command::Inspect(args) => inspect::inspect(args),
-        Command::Merge { shards, out, force, charts } => merge(&shards, out, force, charts, command_line),
+        Command::Merge {
+            shards,
+            out,
+            force,
+            charts,
+        } => merge(&shards, out, force, charts, command_line),
         Command::Compare { runs, out, charts } => compare(&runs, out, charts),
     };
     match result {
@@ -220,7 +227,10 @@ fn validate(files: &[PathBuf]) -> Result<(), Failure> {
         }
     }
     if failed > 0 {
-        Err(Failure::Input(format!("{failed} of {} files have problems", files.len())))
+        Err(Failure::Input(format!(
+            "{failed} of {} files have problems",
+            files.len()
+        )))
     } else {
         Ok(())
     }
@@ -246,25 +256,47 @@ pub fn policy_indices(model: &Model, names: &[String]) -> Result<Vec<usize>, Fai
     names
         .iter()
         .map(|n| {
-            model.policies.iter().position(|p| p.id == *n).ok_or_else(|| {
-                let known: Vec<&str> = model.policies.iter().map(|p| p.id.as_str()).collect();
-                Failure::Input(format!("unknown policy '{n}' (known: {})", known.join(", ")))
-            })
+            model
+                .policies
+                .iter()
+                .position(|p| p.id == *n)
+                .ok_or_else(|| {
+                    let known: Vec<&str> = model.policies.iter().map(|p| p.id.as_str()).collect();
+                    Failure::Input(format!(
+                        "unknown policy '{n}' (known: {})",
+                        known.join(", ")
+                    ))
+                })
         })
         .collect()
 }
 
 /// Parse `K/N` (or `auto/N`, K from the scheduler's environment).
-pub fn parse_shard(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<(u32, u32), Failure> {
-    let bad = || Failure::Input(format!("--shard '{text}': expected K/N with 0 ≤ K < N, e.g. 3/100, or auto/N"));
+pub fn parse_shard(
+    text: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<(u32, u32), Failure> {
+    let bad = || {
+        Failure::Input(format!(
+            "--shard '{text}': expected K/N with 0 ≤ K < N, e.g. 3/100, or auto/N"
+        ))
+    };
     let (k, n) = text.split_once('/').ok_or_else(bad)?;
     let n: u32 = n.trim().parse().map_err(|_| bad())?;
     let k: u32 = if k.trim() == "auto" {
         let var = ["SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"]
             .iter()
             .find_map(|v| env(v).map(|x| (v, x)))
-            .ok_or_else(|| Failure::Input("--shard auto/N: neither SLURM_ARRAY_TASK_ID nor JOB_COMPLETION_INDEX is set".into()))?;
-        var.1.trim().parse().map_err(|_| Failure::Input(format!("{}='{}' is not a shard index", var.0, var.1)))?
+            .ok_or_else(|| {
+                Failure::Input(
+                    "--shard auto/N: neither SLURM_ARRAY_TASK_ID nor JOB_COMPLETION_INDEX is set"
+                        .into(),
+                )
+            })?;
+        var.1
+            .trim()
+            .parse()
+            .map_err(|_| Failure::Input(format!("{}='{}' is not a shard index", var.0, var.1)))?
     } else {
         k.trim().parse().map_err(|_| bad())?
     };
@@ -323,9 +355,14 @@ fn check_target(out: &Path, scenario: &str, force: bool) -> Result<(), Failure> 
         return Ok(());
     }
     if !out.is_dir() {
-        return Err(Failure::Input(format!("output {} exists and is not a folder", out.display())));
+        return Err(Failure::Input(format!(
+            "output {} exists and is not a folder",
+            out.display()
+        )));
     }
-    let record = std::fs::read_to_string(out.join("run.json")).ok().and_then(|t| serde_json::from_str::<RunRecord>(&t).ok());
+    let record = std::fs::read_to_string(out.join("run.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<RunRecord>(&t).ok());
     match record {
         Some(r) if r.scenario == scenario => Ok(()),
         Some(r) => Err(Failure::Input(format!(
@@ -333,7 +370,12 @@ fn check_target(out: &Path, scenario: &str, force: bool) -> Result<(), Failure> 
             out.display(),
             r.scenario
         ))),
-        None if std::fs::read_dir(out).map(|mut d| d.next().is_none()).unwrap_or(false) => Ok(()),
+        None if std::fs::read_dir(out)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false) =>
+        {
+            Ok(())
+        }
         None => Err(Failure::Input(format!(
             "{} exists and is not a gasdep result folder: choose another --out, or pass --force to replace it",
             out.display()
@@ -359,7 +401,9 @@ fn run(args: RunArgs, command: String) -> Result<(), Failure> {
     let (mut model, text) = load_scenario(args.file.as_deref())?;
     if let Some(t) = args.trials {
         if t == 0 || t > 1_000_000_000 {
-            return Err(Failure::Input(format!("--trials {t}: use 1 to 1 000 000 000 (shard bigger studies)")));
+            return Err(Failure::Input(format!(
+                "--trials {t}: use 1 to 1 000 000 000 (shard bigger studies)"
+            )));
         }
         model.trials = t;
     }
@@ -367,7 +411,11 @@ fn run(args: RunArgs, command: String) -> Result<(), Failure> {
         model.seed = s;
     }
     let threads = match args.threads {
-        Some(0) => return Err(Failure::Input("--threads 0: use at least one thread".into())),
+        Some(0) => {
+            return Err(Failure::Input(
+                "--threads 0: use at least one thread".into(),
+            ));
+        }
         Some(n) => n,
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
@@ -416,7 +464,11 @@ fn run(args: RunArgs, command: String) -> Result<(), Failure> {
         scenario_fingerprint: fingerprint(&text),
         trials,
         seed,
-        policies: prep.policies.iter().map(|&p| prep.model.policies[p].id.clone()).collect(),
+        policies: prep
+            .policies
+            .iter()
+            .map(|&p| prep.model.policies[p].id.clone())
+            .collect(),
         shard,
         command,
         threads,
@@ -426,29 +478,63 @@ fn run(args: RunArgs, command: String) -> Result<(), Failure> {
         let staging = Staging::new(&out).map_err(|e| io_err("create", &out, e))?;
         let written = (|| -> std::io::Result<()> {
             staging.write("scenario.toml", text.as_bytes())?;
-            staging.write("run.json", serde_json::to_string_pretty(&record)?.as_bytes())?;
+            staging.write(
+                "run.json",
+                serde_json::to_string_pretty(&record)?.as_bytes(),
+            )?;
             // The shard file goes last: its presence marks a complete shard.
-            staging.write(SHARD_FILE, serde_json::to_string(&ShardFile { record: record.clone(), accumulators: acc })?.as_bytes())
+            staging.write(
+                SHARD_FILE,
+                serde_json::to_string(&ShardFile {
+                    record: record.clone(),
+                    accumulators: acc,
+                })?
+                .as_bytes(),
+            )
         })();
         finish_staging(staging, written, &out)?;
         if !args.quiet {
-            println!("wrote shard {} of {} to {}", shard.map_or(0, |s| s.0), shard.map_or(0, |s| s.1), out.display());
+            println!(
+                "wrote shard {} of {} to {}",
+                shard.map_or(0, |s| s.0),
+                shard.map_or(0, |s| s.1),
+                out.display()
+            );
         }
         return Ok(());
     }
-    let run = RunInfo { trials, seed, shard: None, wall_seconds: record.wall_seconds, threads, command: record.command.clone() };
+    let run = RunInfo {
+        trials,
+        seed,
+        shard: None,
+        wall_seconds: record.wall_seconds,
+        threads,
+        command: record.command.clone(),
+    };
     let summary = summarize(&prep, &acc, run);
     write_results(&out, &summary, &record, &text, args.charts)?;
     if !args.quiet {
         print_headline(&summary);
-        println!("wrote {} ({} trials in {:.1} s)", out.display(), trials, record.wall_seconds);
+        println!(
+            "wrote {} ({} trials in {:.1} s)",
+            out.display(),
+            trials,
+            record.wall_seconds
+        );
     }
     Ok(())
 }
 
-fn finish_staging(staging: Staging, written: std::io::Result<()>, out: &Path) -> Result<(), Failure> {
+fn finish_staging(
+    staging: Staging,
+    written: std::io::Result<()>,
+    out: &Path,
+) -> Result<(), Failure> {
     match written {
-        Ok(()) => staging.commit().map(|_| ()).map_err(|e| io_err("write", out, e)),
+        Ok(()) => staging
+            .commit()
+            .map(|_| ())
+            .map_err(|e| io_err("write", out, e)),
         Err(e) => {
             staging.abandon();
             Err(io_err("write", out, e))
@@ -457,23 +543,48 @@ fn finish_staging(staging: Staging, written: std::io::Result<()>, out: &Path) ->
 }
 
 /// Write a finished run's folder atomically.
-fn write_results(out: &Path, summary: &Summary, record: &RunRecord, text: &str, charts_opt: Charts) -> Result<(), Failure> {
+fn write_results(
+    out: &Path,
+    summary: &Summary,
+    record: &RunRecord,
+    text: &str,
+    charts_opt: Charts,
+) -> Result<(), Failure> {
     let staging = Staging::new(out).map_err(|e| io_err("create", out, e))?;
     let written = (|| -> Result<(), Failure> {
-        let w = |name: &str, bytes: &[u8]| staging.write(name, bytes).map_err(|e| io_err("write", &out.join(name), e));
-        w("summary.json", serde_json::to_string_pretty(summary).map_err(|e| Failure::Internal(e.to_string()))?.as_bytes())?;
+        let w = |name: &str, bytes: &[u8]| {
+            staging
+                .write(name, bytes)
+                .map_err(|e| io_err("write", &out.join(name), e))
+        };
+        w(
+            "summary.json",
+            serde_json::to_string_pretty(summary)
+                .map_err(|e| Failure::Internal(e.to_string()))?
+                .as_bytes(),
+        )?;
         w("results.csv", tidy_csv(summary).as_bytes())?;
         w("results_iamc.csv", iamc_csv(summary).as_bytes())?;
         w("scenario.toml", text.as_bytes())?;
         if let Some(formats) = charts_opt.formats() {
-            let files = charts::write_charts(summary, &staging.dir, formats).map_err(|e| Failure::Input(e.to_string()))?;
-            html::write_report(summary, &files, &staging.dir.join("report.html")).map_err(|e| Failure::Input(e.to_string()))?;
+            let files = charts::write_charts(summary, &staging.dir, formats)
+                .map_err(|e| Failure::Input(e.to_string()))?;
+            html::write_report(summary, &files, &staging.dir.join("report.html"))
+                .map_err(|e| Failure::Input(e.to_string()))?;
         }
         // run.json last: a folder with it is a finished result.
-        w("run.json", serde_json::to_string_pretty(record).map_err(|e| Failure::Internal(e.to_string()))?.as_bytes())
+        w(
+            "run.json",
+            serde_json::to_string_pretty(record)
+                .map_err(|e| Failure::Internal(e.to_string()))?
+                .as_bytes(),
+        )
     })();
     match written {
-        Ok(()) => staging.commit().map(|_| ()).map_err(|e| io_err("write", out, e)),
+        Ok(()) => staging
+            .commit()
+            .map(|_| ())
+            .map_err(|e| io_err("write", out, e)),
         Err(e) => {
             staging.abandon();
             Err(e)
@@ -483,16 +594,46 @@ fn write_results(out: &Path, summary: &Summary, record: &RunRecord, text: &str, 
 
 /// A short table of headline figures, last year of the horizon.
 fn print_headline(s: &Summary) {
-    let year = s.series.iter().filter(|x| x.resolution == "year").filter_map(|x| x.periods.last()).max().cloned().unwrap_or_default();
+    let year = s
+        .series
+        .iter()
+        .filter(|x| x.resolution == "year")
+        .filter_map(|x| x.periods.last())
+        .max()
+        .cloned()
+        .unwrap_or_default();
     let get = |policy: &str, metric: &str| -> String {
         s.series
             .iter()
-            .find(|x| x.policy == policy && x.node == REGION && x.metric == metric && x.resolution == "year")
-            .and_then(|x| x.periods.iter().position(|p| *p == year).map(|i| x.stats[i]))
-            .map_or("–".into(), |st| format!("{:5.1} % [{:4.1}–{:4.1}]", st.p50 * 100.0, st.p5 * 100.0, st.p95 * 100.0))
+            .find(|x| {
+                x.policy == policy
+                    && x.node == REGION
+                    && x.metric == metric
+                    && x.resolution == "year"
+            })
+            .and_then(|x| {
+                x.periods
+                    .iter()
+                    .position(|p| *p == year)
+                    .map(|i| x.stats[i])
+            })
+            .map_or("–".into(), |st| {
+                format!(
+                    "{:5.1} % [{:4.1}–{:4.1}]",
+                    st.p50 * 100.0,
+                    st.p5 * 100.0,
+                    st.p95 * 100.0
+                )
+            })
     };
-    println!("\n{} — {} trials, seed {}, year {year} (median [5–95 %])", s.scenario.name, s.run.trials, s.run.seed);
-    println!("{:<24} {:>22} {:>22} {:>22}", "policy", "Russian share", "unserved", "storage 1 Nov");
+    println!(
+        "\n{} — {} trials, seed {}, year {year} (median [5–95 %])",
+        s.scenario.name, s.run.trials, s.run.seed
+    );
+    println!(
+        "{:<24} {:>22} {:>22} {:>22}",
+        "policy", "Russian share", "unserved", "storage 1 Nov"
+    );
     for p in &s.scenario.policies {
         println!(
             "{:<24} {:>22} {:>22} {:>22}",
@@ -508,15 +649,29 @@ fn print_headline(s: &Summary) {
 fn read_shard(dir: &Path) -> Result<(ShardFile, String), Failure> {
     let path = dir.join(SHARD_FILE);
     let text = std::fs::read_to_string(&path).map_err(|e| {
-        Failure::Input(format!("{}: not a complete shard ({e}); re-run that shard", dir.display()))
+        Failure::Input(format!(
+            "{}: not a complete shard ({e}); re-run that shard",
+            dir.display()
+        ))
     })?;
-    let shard: ShardFile = serde_json::from_str(&text)
-        .map_err(|e| Failure::Input(format!("{}: damaged shard file ({e}); re-run that shard", path.display())))?;
-    let scenario = std::fs::read_to_string(dir.join("scenario.toml")).map_err(|e| io_err("read", &dir.join("scenario.toml"), e))?;
+    let shard: ShardFile = serde_json::from_str(&text).map_err(|e| {
+        Failure::Input(format!(
+            "{}: damaged shard file ({e}); re-run that shard",
+            path.display()
+        ))
+    })?;
+    let scenario = std::fs::read_to_string(dir.join("scenario.toml"))
+        .map_err(|e| io_err("read", &dir.join("scenario.toml"), e))?;
     Ok((shard, scenario))
 }
 
-fn merge(dirs: &[PathBuf], out: Option<PathBuf>, force: bool, charts_opt: Charts, command: String) -> Result<(), Failure> {
+fn merge(
+    dirs: &[PathBuf],
+    out: Option<PathBuf>,
+    force: bool,
+    charts_opt: Charts,
+    command: String,
+) -> Result<(), Failure> {
     let mut shards = Vec::new();
     for d in dirs {
         shards.push((d, read_shard(d)?));
@@ -524,7 +679,10 @@ fn merge(dirs: &[PathBuf], out: Option<PathBuf>, force: bool, charts_opt: Charts
     let (first_dir, (first, text)) = &shards[0];
     let r0 = &first.record;
     let Some((_, n)) = r0.shard else {
-        return Err(Failure::Input(format!("{}: not a shard", first_dir.display())));
+        return Err(Failure::Input(format!(
+            "{}: not a shard",
+            first_dir.display()
+        )));
     };
     let mut seen = vec![false; n as usize];
     for (d, (s, t)) in &shards {
@@ -545,17 +703,33 @@ fn merge(dirs: &[PathBuf], out: Option<PathBuf>, force: bool, charts_opt: Charts
         }
         let k = r.shard.map_or(0, |x| x.0) as usize;
         if seen[k] {
-            return Err(Failure::Input(format!("shard {k} of {n} is given twice ({})", d.display())));
+            return Err(Failure::Input(format!(
+                "shard {k} of {n} is given twice ({})",
+                d.display()
+            )));
         }
         seen[k] = true;
         let want = shard_range(r.trials, k as u32, n);
         if s.accumulators.trials != want.end - want.start {
-            return Err(Failure::Input(format!("{}: holds {} trials, expected {}", d.display(), s.accumulators.trials, want.end - want.start)));
+            return Err(Failure::Input(format!(
+                "{}: holds {} trials, expected {}",
+                d.display(),
+                s.accumulators.trials,
+                want.end - want.start
+            )));
         }
     }
-    let missing: Vec<String> = seen.iter().enumerate().filter(|(_, s)| !**s).map(|(k, _)| k.to_string()).collect();
+    let missing: Vec<String> = seen
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !**s)
+        .map(|(k, _)| k.to_string())
+        .collect();
     if !missing.is_empty() {
-        return Err(Failure::Input(format!("missing shards {} of {n}", missing.join(", "))));
+        return Err(Failure::Input(format!(
+            "missing shards {} of {n}",
+            missing.join(", ")
+        )));
     }
     let (_, model) = scenario::load_str(text, &first_dir.join("scenario.toml"))?;
     let mut model = model;
@@ -566,16 +740,32 @@ fn merge(dirs: &[PathBuf], out: Option<PathBuf>, force: bool, charts_opt: Charts
     let mut acc = Accumulators::new(&prep);
     for (d, (s, _)) in &shards {
         if s.accumulators.values.len() != acc.values.len() {
-            return Err(Failure::Input(format!("{}: shard layout does not match its scenario", d.display())));
+            return Err(Failure::Input(format!(
+                "{}: shard layout does not match its scenario",
+                d.display()
+            )));
         }
-        acc.merge(&s.accumulators).map_err(|e| Failure::Input(format!("{}: {e}", d.display())))?;
+        acc.merge(&s.accumulators)
+            .map_err(|e| Failure::Input(format!("{}: {e}", d.display())))?;
     }
     let name = prep.model.name.clone();
     let out = out.unwrap_or_else(|| Path::new("output").join(&name));
     check_target(&out, &name, force)?;
     let wall: f64 = shards.iter().map(|(_, (s, _))| s.record.wall_seconds).sum();
-    let record = RunRecord { shard: None, command: command.clone(), wall_seconds: wall, ..r0.clone() };
-    let run = RunInfo { trials: r0.trials, seed: r0.seed, shard: None, wall_seconds: wall, threads: r0.threads, command };
+    let record = RunRecord {
+        shard: None,
+        command: command.clone(),
+        wall_seconds: wall,
+        ..r0.clone()
+    };
+    let run = RunInfo {
+        trials: r0.trials,
+        seed: r0.seed,
+        shard: None,
+        wall_seconds: wall,
+        threads: r0.threads,
+        command,
+    };
     let summary = summarize(&prep, &acc, run);
     write_results(&out, &summary, &record, text, charts_opt)?;
     println!("merged {} shards into {}", shards.len(), out.display());
@@ -587,7 +777,9 @@ fn compare(runs: &[PathBuf], out: Option<PathBuf>, charts_opt: Charts) -> Result
     for r in runs {
         let path = r.join("summary.json");
         let text = std::fs::read_to_string(&path).map_err(|e| io_err("read", &path, e))?;
-        let s: Summary = serde_json::from_str(&text).map_err(|e| Failure::Input(format!("{}: not a gasdep summary ({e})", path.display())))?;
+        let s: Summary = serde_json::from_str(&text).map_err(|e| {
+            Failure::Input(format!("{}: not a gasdep summary ({e})", path.display()))
+        })?;
         summaries.push(s);
     }
     let out = out.unwrap_or_else(|| Path::new("output").join("comparison"));

@@ -45,12 +45,27 @@ impl Progress {
 fn draw(label: &str, done: u64, total: u64, elapsed: Duration) {
     let secs = elapsed.as_secs_f64();
     let rate = if secs > 0.0 { done as f64 / secs } else { 0.0 };
-    let left = if rate > 0.0 { (total.saturating_sub(done)) as f64 / rate } else { f64::NAN };
+    let left = if rate > 0.0 {
+        (total.saturating_sub(done)) as f64 / rate
+    } else {
+        f64::NAN
+    };
     let width = 30usize;
-    let filled = if total > 0 { (done as usize * width / total as usize).min(width) } else { width };
+    let filled = if total > 0 {
+        (done as usize * width / total as usize).min(width)
+    } else {
+        width
+    };
     let bar: String = "#".repeat(filled) + &"-".repeat(width - filled);
-    let eta = if left.is_finite() { format!("{left:.0}s left") } else { "…".into() };
+    let eta = if left.is_finite() {
+        format!("{left:.0}s left")
+    } else {
+        "…".into()
+    };
     let mut e = std::io::stderr();
-    let _ = write!(e, "\r{label} [{bar}] {done}/{total} trials  {rate:.0}/s  {eta}   ");
+    let _ = write!(
+        e,
+        "\r{label} [{bar}] {done}/{total} trials  {rate:.0}/s  {eta}   "
+    );
     let _ = e.flush();
 }

@@ -21,7 +21,6 @@
 //!
 //! Units: energy in GWh per step, prices in EUR/MWh.
 
-
 pub mod n1;
 
 use crate::scenario::time::Day;
@@ -54,7 +53,9 @@ pub const REGAS_COST: f64 = 0.5;
 /// from April to October the floor is 100 %, i.e. no planned withdrawal
 /// while storage is being filled (withdrawing and injecting in the same
 /// season would be a pointless round trip).
-pub const PLANNED_FLOOR: [f64; 12] = [0.45, 0.30, 0.15, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.75, 0.60];
+pub const PLANNED_FLOOR: [f64; 12] = [
+    0.45, 0.30, 0.15, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.75, 0.60,
+];
 
 /// What an arc stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,7 +67,11 @@ pub enum ArcKind {
     /// A pipeline's open capacity; `reverse` for node-to-node backflow.
     Pipeline { pipeline: usize, reverse: bool },
     /// Capacity reserved for an owner's home node (capacity rights).
-    Rights { pipeline: usize, company: usize, node: usize },
+    Rights {
+        pipeline: usize,
+        company: usize,
+        node: usize,
+    },
     /// Contract delivery: the take-or-pay tranche (sunk cost) or the rest.
     Contract { contract: usize, take_or_pay: bool },
     /// LNG origin → LNG pool.
@@ -82,7 +87,11 @@ pub enum ArcKind {
     /// Node → T: injection towards the target, or commercial injection.
     Inject { node: usize, target: bool },
     /// S → node: demand not served.
-    Unserved { node: usize, sector: usize, tranche: usize },
+    Unserved {
+        node: usize,
+        sector: usize,
+        tranche: usize,
+    },
     /// S → T: balances the injection capacity that is not used.
     Bypass,
 }
@@ -178,7 +187,11 @@ pub fn step_starts(model: &Model) -> Vec<(Day, f64)> {
 
 /// Capacity in force on `day` from a sorted stage list.
 pub(crate) fn staged(stages: &[(Day, f64)], day: Day) -> f64 {
-    stages.iter().rev().find(|(d, _)| *d <= day).map_or(0.0, |s| s.1)
+    stages
+        .iter()
+        .rev()
+        .find(|(d, _)| *d <= day)
+        .map_or(0.0, |s| s.1)
 }
 
 /// Fraction of a step [start, start+days) covered by [a, b).
@@ -203,13 +216,29 @@ impl Network {
                 }
             }
         };
-        let origin_country: Vec<usize> = model.origins.iter().map(|o| col(&o.country, &mut countries)).collect();
-        let node_country: Vec<usize> = model.nodes.iter().map(|n| col(&n.country, &mut countries)).collect();
-        let dependency = countries.iter().map(|c| model.dependency.contains(c)).collect();
+        let origin_country: Vec<usize> = model
+            .origins
+            .iter()
+            .map(|o| col(&o.country, &mut countries))
+            .collect();
+        let node_country: Vec<usize> = model
+            .nodes
+            .iter()
+            .map(|n| col(&n.country, &mut countries))
+            .collect();
+        let dependency = countries
+            .iter()
+            .map(|c| model.dependency.contains(c))
+            .collect();
         let company_node: Vec<Option<usize>> = model
             .companies
             .iter()
-            .map(|c| model.nodes.iter().position(|n| n.country == c.country || n.id == c.country))
+            .map(|c| {
+                model
+                    .nodes
+                    .iter()
+                    .position(|n| n.country == c.country || n.id == c.country)
+            })
             .collect();
 
         let pol = &model.policies[policy];
@@ -224,7 +253,12 @@ impl Network {
         // Region-level import-cap gates: one per capped country.
         let mut gate_countries: Vec<String> = Vec::new();
         for m in &pol.measures {
-            if let MeasureKind::ImportCap { country, node: None, .. } = &m.kind {
+            if let MeasureKind::ImportCap {
+                country,
+                node: None,
+                ..
+            } = &m.kind
+            {
                 if !gate_countries.contains(country) {
                     gate_countries.push(country.clone());
                 }
@@ -233,18 +267,43 @@ impl Network {
         let gate_base = node_base + nn;
         let mut topology = Topology::new(gate_base + gate_countries.len());
         let mut arcs = Vec::new();
-        let add = |kind: ArcKind, tail: usize, head: usize, topology: &mut Topology, arcs: &mut Vec<Arc>| {
+        let add = |kind: ArcKind,
+                   tail: usize,
+                   head: usize,
+                   topology: &mut Topology,
+                   arcs: &mut Vec<Arc>| {
             topology.add_arc(tail, head);
             arcs.push(Arc { kind, tail, head });
         };
         for (g, _) in gate_countries.iter().enumerate() {
-            add(ArcKind::CapGate(g), source, gate_base + g, &mut topology, &mut arcs);
+            add(
+                ArcKind::CapGate(g),
+                source,
+                gate_base + g,
+                &mut topology,
+                &mut arcs,
+            );
         }
         for (o, origin) in model.origins.iter().enumerate() {
-            let tail = gate_countries.iter().position(|c| *c == origin.country).map_or(source, |g| gate_base + g);
-            add(ArcKind::OriginSupply(o), tail, origin_base + o, &mut topology, &mut arcs);
+            let tail = gate_countries
+                .iter()
+                .position(|c| *c == origin.country)
+                .map_or(source, |g| gate_base + g);
+            add(
+                ArcKind::OriginSupply(o),
+                tail,
+                origin_base + o,
+                &mut topology,
+                &mut arcs,
+            );
             if origin.kind == OriginKind::Lng {
-                add(ArcKind::LngSupply(o), origin_base + o, lng_in, &mut topology, &mut arcs);
+                add(
+                    ArcKind::LngSupply(o),
+                    origin_base + o,
+                    lng_in,
+                    &mut topology,
+                    &mut arcs,
+                );
             }
         }
         add(ArcKind::LngPool, lng_in, lng_out, &mut topology, &mut arcs);
@@ -254,31 +313,74 @@ impl Network {
         };
         for (p, pipe) in model.pipelines.iter().enumerate() {
             let (a, b) = (endpoint(pipe.from), node_base + pipe.to);
-            add(ArcKind::Pipeline { pipeline: p, reverse: false }, a, b, &mut topology, &mut arcs);
+            add(
+                ArcKind::Pipeline {
+                    pipeline: p,
+                    reverse: false,
+                },
+                a,
+                b,
+                &mut topology,
+                &mut arcs,
+            );
             if pipe.reverse > 0.0 || has_field(pol, Field::PipelineReverse(p)) {
-                add(ArcKind::Pipeline { pipeline: p, reverse: true }, b, a, &mut topology, &mut arcs);
+                add(
+                    ArcKind::Pipeline {
+                        pipeline: p,
+                        reverse: true,
+                    },
+                    b,
+                    a,
+                    &mut topology,
+                    &mut arcs,
+                );
             }
             if pipe.capacity_rights {
                 for c in owners_ever(pipe, pol, p) {
                     if let Some(home) = company_node[c] {
                         if home != pipe.to && Endpoint::Node(home) != pipe.from {
-                            add(ArcKind::Rights { pipeline: p, company: c, node: home }, a, node_base + home, &mut topology, &mut arcs);
+                            add(
+                                ArcKind::Rights {
+                                    pipeline: p,
+                                    company: c,
+                                    node: home,
+                                },
+                                a,
+                                node_base + home,
+                                &mut topology,
+                                &mut arcs,
+                            );
                         }
                     }
                 }
             }
         }
         for (k, c) in model.contracts.iter().enumerate() {
-            let active = c.in_file || pol.measures.iter().any(|m| matches!(m.kind, MeasureKind::AddContract(x) if x == k));
+            let active = c.in_file
+                || pol
+                    .measures
+                    .iter()
+                    .any(|m| matches!(m.kind, MeasureKind::AddContract(x) if x == k));
             if active {
                 for top in [true, false] {
-                    add(ArcKind::Contract { contract: k, take_or_pay: top }, origin_base + c.seller, node_base + c.buyer, &mut topology, &mut arcs);
+                    add(
+                        ArcKind::Contract {
+                            contract: k,
+                            take_or_pay: top,
+                        },
+                        origin_base + c.seller,
+                        node_base + c.buyer,
+                        &mut topology,
+                        &mut arcs,
+                    );
                 }
             }
         }
         for n in 0..nn {
             let v = node_base + n;
-            if model.nodes[n].lng_regas.iter().any(|r| r.1 > 0.0) || has_field(pol, Field::LngRegas(n)) {
+            if model.nodes[n].lng_regas.iter().any(|r| r.1 > 0.0)
+                || has_field(pol, Field::LngRegas(n))
+            {
                 add(ArcKind::Regas(n), lng_out, v, &mut topology, &mut arcs);
             }
             if model.nodes[n].production.is_some() || has_field(pol, Field::Production(n)) {
@@ -286,15 +388,37 @@ impl Network {
             }
             if model.nodes[n].storage.is_some() {
                 for emergency in [false, true] {
-                    add(ArcKind::Withdraw { node: n, emergency }, source, v, &mut topology, &mut arcs);
+                    add(
+                        ArcKind::Withdraw { node: n, emergency },
+                        source,
+                        v,
+                        &mut topology,
+                        &mut arcs,
+                    );
                 }
                 for target in [true, false] {
-                    add(ArcKind::Inject { node: n, target }, v, sink, &mut topology, &mut arcs);
+                    add(
+                        ArcKind::Inject { node: n, target },
+                        v,
+                        sink,
+                        &mut topology,
+                        &mut arcs,
+                    );
                 }
             }
             for sector in 0..3 {
                 for tranche in 0..TRANCHES {
-                    add(ArcKind::Unserved { node: n, sector, tranche }, source, v, &mut topology, &mut arcs);
+                    add(
+                        ArcKind::Unserved {
+                            node: n,
+                            sector,
+                            tranche,
+                        },
+                        source,
+                        v,
+                        &mut topology,
+                        &mut arcs,
+                    );
                 }
             }
         }
@@ -322,12 +446,21 @@ impl Network {
             .map(|p| {
                 net.arcs
                     .iter()
-                    .position(|a| a.kind == ArcKind::Pipeline { pipeline: p, reverse: false })
+                    .position(|a| {
+                        a.kind
+                            == ArcKind::Pipeline {
+                                pipeline: p,
+                                reverse: false,
+                            }
+                    })
                     .expect("every pipeline has a forward arc")
             })
             .collect();
         let gates: Vec<(String, f64)> = gate_countries.iter().map(|c| (c.clone(), 0.0)).collect();
-        net.steps = step_starts(model).into_iter().map(|(d, len)| net.plan(model, d, len, &gates)).collect();
+        net.steps = step_starts(model)
+            .into_iter()
+            .map(|(d, len)| net.plan(model, d, len, &gates))
+            .collect();
         net
     }
 
@@ -375,7 +508,10 @@ impl Network {
             .iter()
             .enumerate()
             .map(|(i, pipe)| {
-                let up = 1.0 - pipe.offline.map_or(0.0, |off| overlap(day, days, off, None));
+                let up = 1.0
+                    - pipe
+                        .offline
+                        .map_or(0.0, |off| overlap(day, days, off, None));
                 p.pipe_cap[i] * up * pipe_avail[i] * days
             })
             .collect();
@@ -387,11 +523,19 @@ impl Network {
         let mut price = vec![0.0; self.arcs.len()];
         // Contracts first: they book capacity on their route.
         for (a, arc) in self.arcs.iter().enumerate() {
-            if let ArcKind::Contract { contract: k, take_or_pay } = arc.kind {
+            if let ArcKind::Contract {
+                contract: k,
+                take_or_pay,
+            } = arc.kind
+            {
                 let c = &model.contracts[k];
                 let on = p.contract_on[k] * overlap(day, days, c.start, c.end);
                 let vol = p.contract_volume[k] * on * days;
-                let share = if take_or_pay { c.take_or_pay } else { 1.0 - c.take_or_pay };
+                let share = if take_or_pay {
+                    c.take_or_pay
+                } else {
+                    1.0 - c.take_or_pay
+                };
                 let route_cap = match c.route {
                     Some(r) => pipeline_cap[r] - booked[r],
                     None if model.origins[c.seller].kind == OriginKind::Lng => {
@@ -399,20 +543,31 @@ impl Network {
                     }
                     None => vol * share,
                 };
-                let x = (vol * share).min(route_cap.max(0.0)) * origin_avail[c.seller] * delivery[c.seller * nn + c.buyer];
+                let x = (vol * share).min(route_cap.max(0.0))
+                    * origin_avail[c.seller]
+                    * delivery[c.seller * nn + c.buyer];
                 cap[a] = x;
                 match c.route {
                     Some(r) => booked[r] += x,
-                    None if model.origins[c.seller].kind == OriginKind::Lng => lng_booked[c.buyer] += x,
+                    None if model.origins[c.seller].kind == OriginKind::Lng => {
+                        lng_booked[c.buyer] += x
+                    }
                     None => {}
                 }
                 let tariff = c.route.map_or(0.0, |r| p.tariff[r]);
-                cost[a] = tariff + if take_or_pay { 0.0 } else { p.contract_price[k] };
+                cost[a] = tariff
+                    + if take_or_pay {
+                        0.0
+                    } else {
+                        p.contract_price[k]
+                    };
             }
         }
         for (a, arc) in self.arcs.iter().enumerate() {
             match arc.kind {
-                ArcKind::OriginSupply(o) => cap[a] = p.origin_cap[o] * origin_avail[o] * days * (1.0 - p.embargo[o]),
+                ArcKind::OriginSupply(o) => {
+                    cap[a] = p.origin_cap[o] * origin_avail[o] * days * (1.0 - p.embargo[o])
+                }
                 ArcKind::CapGate(g) => {
                     let total: f64 = demand.iter().flatten().sum();
                     let share = pol
@@ -420,14 +575,25 @@ impl Network {
                         .iter()
                         .filter(|m| m.active(day))
                         .filter_map(|m| match &m.kind {
-                            MeasureKind::ImportCap { country, node: None, max_share } if *country == gates[g].0 => Some(*max_share),
+                            MeasureKind::ImportCap {
+                                country,
+                                node: None,
+                                max_share,
+                            } if *country == gates[g].0 => Some(*max_share),
                             _ => None,
                         })
                         .last()
                         .unwrap_or(f64::INFINITY);
-                    cap[a] = if share.is_finite() { share * total } else { BIG };
+                    cap[a] = if share.is_finite() {
+                        share * total
+                    } else {
+                        BIG
+                    };
                 }
-                ArcKind::Pipeline { pipeline: i, reverse } => {
+                ArcKind::Pipeline {
+                    pipeline: i,
+                    reverse,
+                } => {
                     let pipe = &model.pipelines[i];
                     let price_o = match pipe.from {
                         Endpoint::Origin(o) => p.origin_price[o],
@@ -439,21 +605,36 @@ impl Network {
                         Endpoint::Origin(o) => delivery[o * nn + pipe.to],
                         Endpoint::Node(_) => 1.0,
                     };
-                    cap[a] = cut * if reverse {
-                        let up = 1.0 - pipe.offline.map_or(0.0, |off| overlap(day, days, off, None));
-                        p.reverse[i] * up * pipe_avail[i] * days
-                    } else {
-                        let reserved: f64 = if pipe.capacity_rights {
-                            p.stakes[i].iter().filter(|(c, _)| self.rights_arc_exists(i, *c)).map(|(_, s)| s).sum()
+                    cap[a] = cut
+                        * if reverse {
+                            let up = 1.0
+                                - pipe
+                                    .offline
+                                    .map_or(0.0, |off| overlap(day, days, off, None));
+                            p.reverse[i] * up * pipe_avail[i] * days
                         } else {
-                            0.0
+                            let reserved: f64 = if pipe.capacity_rights {
+                                p.stakes[i]
+                                    .iter()
+                                    .filter(|(c, _)| self.rights_arc_exists(i, *c))
+                                    .map(|(_, s)| s)
+                                    .sum()
+                            } else {
+                                0.0
+                            };
+                            ((pipeline_cap[i] * (1.0 - reserved)) - booked[i]).max(0.0)
                         };
-                        ((pipeline_cap[i] * (1.0 - reserved)) - booked[i]).max(0.0)
-                    };
                 }
-                ArcKind::Rights { pipeline: i, company, .. } => {
+                ArcKind::Rights {
+                    pipeline: i,
+                    company,
+                    ..
+                } => {
                     let pipe = &model.pipelines[i];
-                    let stake = p.stakes[i].iter().find(|(c, _)| *c == company).map_or(0.0, |s| s.1);
+                    let stake = p.stakes[i]
+                        .iter()
+                        .find(|(c, _)| *c == company)
+                        .map_or(0.0, |s| s.1);
                     let price_o = match pipe.from {
                         Endpoint::Origin(o) => p.origin_price[o],
                         Endpoint::Node(_) => 0.0,
@@ -482,15 +663,29 @@ impl Network {
                     cap[a] = p.production[n] * days;
                     cost[a] = model.production_price;
                 }
-                ArcKind::Unserved { sector, tranche, .. } => {
-                    let step = if p.solidarity == Solidarity::Cooperative { TRANCHE_STEP } else { 0.0 };
+                ArcKind::Unserved {
+                    sector, tranche, ..
+                } => {
+                    let step = if p.solidarity == Solidarity::Cooperative {
+                        TRANCHE_STEP
+                    } else {
+                        0.0
+                    };
                     cost[a] = UNSERVED_PENALTY[sector] * (1.0 + step * tranche as f64);
                 }
                 ArcKind::Withdraw { emergency, .. } => {
-                    cost[a] = if emergency { EMERGENCY_WITHDRAWAL_COST } else { PLANNED_WITHDRAWAL_COST };
+                    cost[a] = if emergency {
+                        EMERGENCY_WITHDRAWAL_COST
+                    } else {
+                        PLANNED_WITHDRAWAL_COST
+                    };
                 }
                 ArcKind::Inject { target, .. } => {
-                    cost[a] = if target { -TARGET_INJECTION_VALUE } else { -SEASONAL_INJECTION_VALUE };
+                    cost[a] = if target {
+                        -TARGET_INJECTION_VALUE
+                    } else {
+                        -SEASONAL_INJECTION_VALUE
+                    };
                 }
                 ArcKind::Contract { .. } | ArcKind::Bypass => {}
             }
@@ -499,7 +694,9 @@ impl Network {
         let end = Day(day.0 + days as i32);
         let rules = (0..nn)
             .map(|n| {
-                let target = p.storage_targets[n].as_ref().and_then(|pts| trajectory(pts, end));
+                let target = p.storage_targets[n]
+                    .as_ref()
+                    .and_then(|pts| trajectory(pts, end));
                 let floor = PLANNED_FLOOR[month as usize - 1];
                 StorageRule {
                     target,
@@ -508,7 +705,15 @@ impl Network {
                 }
             })
             .collect();
-        let storage = (0..nn).map(|n| [p.storage[n][0], p.storage[n][1] * days, p.storage[n][2] * days]).collect();
+        let storage = (0..nn)
+            .map(|n| {
+                [
+                    p.storage[n][0],
+                    p.storage[n][1] * days,
+                    p.storage[n][2] * days,
+                ]
+            })
+            .collect();
         StepPlan {
             start: day,
             days,
@@ -555,7 +760,11 @@ pub fn trajectory(points: &[((u32, u32), f64)], day: Day) -> Option<f64> {
     for w in points.windows(2) {
         let (a, b) = (at(w[0].0), at(w[1].0));
         if day >= a && day <= b {
-            let t = if b.0 > a.0 { f64::from(day.0 - a.0) / f64::from(b.0 - a.0) } else { 1.0 };
+            let t = if b.0 > a.0 {
+                f64::from(day.0 - a.0) / f64::from(b.0 - a.0)
+            } else {
+                1.0
+            };
             return Some(w[0].1 + t * (w[1].1 - w[0].1));
         }
     }
@@ -568,14 +777,22 @@ fn arc_node(net: &Network, g: usize) -> usize {
 }
 
 fn has_field(pol: &PolicyM, f: Field) -> bool {
-    pol.measures.iter().any(|m| matches!(m.kind, MeasureKind::Adjust { field, .. } if field == f))
+    pol.measures
+        .iter()
+        .any(|m| matches!(m.kind, MeasureKind::Adjust { field, .. } if field == f))
 }
 
 /// Every company that holds a stake in `pipe` at some time under `pol`.
 fn owners_ever(pipe: &PipelineM, pol: &PolicyM, p: usize) -> Vec<usize> {
     let mut v: Vec<usize> = pipe.owners.iter().map(|o| o.0).collect();
     for m in &pol.measures {
-        if let MeasureKind::Stake { pipeline, company, counterparty, .. } = m.kind {
+        if let MeasureKind::Stake {
+            pipeline,
+            company,
+            counterparty,
+            ..
+        } = m.kind
+        {
             if pipeline == p {
                 v.push(company);
                 v.extend(counterparty);
@@ -634,25 +851,48 @@ impl Params {
                     })
                 })
                 .collect(),
-            regas: model.nodes.iter().map(|n| staged(&n.lng_regas, day)).collect(),
+            regas: model
+                .nodes
+                .iter()
+                .map(|n| staged(&n.lng_regas, day))
+                .collect(),
             storage: model
                 .nodes
                 .iter()
-                .map(|n| n.storage.as_ref().map_or([0.0; 3], |s| [s.volume, s.injection, s.withdrawal]))
+                .map(|n| {
+                    n.storage
+                        .as_ref()
+                        .map_or([0.0; 3], |s| [s.volume, s.injection, s.withdrawal])
+                })
                 .collect(),
             storage_targets: vec![None; nn],
-            pipe_cap: model.pipelines.iter().map(|pp| staged(&pp.stages, day)).collect(),
+            pipe_cap: model
+                .pipelines
+                .iter()
+                .map(|pp| staged(&pp.stages, day))
+                .collect(),
             reverse: model.pipelines.iter().map(|pp| pp.reverse).collect(),
             tariff: model.pipelines.iter().map(|pp| pp.tariff).collect(),
             rights_tariff: model.pipelines.iter().map(|pp| pp.rights_tariff).collect(),
             stakes: model.pipelines.iter().map(|pp| pp.owners.clone()).collect(),
             origin_price: model.origins.iter().map(|o| o.price).collect(),
-            origin_cap: model.origins.iter().map(|o| staged(&o.capacity, day)).collect(),
+            origin_cap: model
+                .origins
+                .iter()
+                .map(|o| staged(&o.capacity, day))
+                .collect(),
             embargo: vec![0.0; model.origins.len()],
-            contract_on: model.contracts.iter().map(|c| if c.in_file { 1.0 } else { 0.0 }).collect(),
+            contract_on: model
+                .contracts
+                .iter()
+                .map(|c| if c.in_file { 1.0 } else { 0.0 })
+                .collect(),
             contract_volume: model.contracts.iter().map(|c| c.volume).collect(),
             contract_price: model.contracts.iter().map(|c| c.price).collect(),
-            lng_available: model.lng.as_ref().map_or(BIG, |l| staged(&l.available, day)),
+            lng_available: model
+                .lng
+                .as_ref()
+                .map_or(BIG, |l| staged(&l.available, day)),
             solidarity: model.solidarity,
         };
         // Stake trades accumulate from their start on.
@@ -670,7 +910,11 @@ impl Params {
                         p.storage_targets[n] = Some(points.clone());
                     }
                 }
-                MeasureKind::DemandReduction { share, sectors, nodes } => {
+                MeasureKind::DemandReduction {
+                    share,
+                    sectors,
+                    nodes,
+                } => {
                     for &n in nodes {
                         for s in 0..3 {
                             if sectors[s] {
@@ -681,7 +925,12 @@ impl Params {
                 }
                 MeasureKind::AddContract(k) => p.contract_on[*k] = 1.0,
                 MeasureKind::CancelContract(k) => p.contract_on[*k] = 0.0,
-                MeasureKind::Stake { pipeline, company, counterparty, delta } => {
+                MeasureKind::Stake {
+                    pipeline,
+                    company,
+                    counterparty,
+                    delta,
+                } => {
                     let st = &mut p.stakes[*pipeline];
                     let mut bump = |c: usize, d: f64| match st.iter_mut().find(|(x, _)| *x == c) {
                         Some(e) => e.1 = (e.1 + d).max(0.0),
@@ -713,7 +962,11 @@ impl Params {
             Field::StorageSize(n) => {
                 let old = self.storage[n][0];
                 apply(&mut self.storage[n][0]);
-                let ratio = if old > 0.0 { self.storage[n][0] / old } else { 0.0 };
+                let ratio = if old > 0.0 {
+                    self.storage[n][0] / old
+                } else {
+                    0.0
+                };
                 self.storage[n][1] *= ratio;
                 self.storage[n][2] *= ratio;
             }

@@ -32,7 +32,8 @@ impl NMinus1 {
     /// The indicator in percent; infinite demand-free nodes give None.
     pub fn value(&self) -> Option<f64> {
         (self.peak_demand > 0.0).then(|| {
-            100.0 * (self.entry + self.production + self.storage + self.lng - self.largest) / self.peak_demand
+            100.0 * (self.entry + self.production + self.storage + self.lng - self.largest)
+                / self.peak_demand
         })
     }
 }
@@ -64,7 +65,11 @@ pub fn n_minus_1(model: &Model, policy: usize, year: i32) -> Vec<NMinus1> {
     for (n, node) in model.nodes.iter().enumerate() {
         let o = &mut out[n];
         o.production = p.production[n];
-        o.storage = if node.storage.is_some() { p.storage[n][2] } else { 0.0 };
+        o.storage = if node.storage.is_some() {
+            p.storage[n][2]
+        } else {
+            0.0
+        };
         o.lng = p.regas[n];
         o.peak_demand = node.peak_day;
         o.largest = biggest_entry[n].max(o.lng).max(o.storage);

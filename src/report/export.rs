@@ -32,17 +32,35 @@ fn field(s: &str) -> String {
 
 /// Shortest text that reads back as the same f64 (Rust's `{}` does that).
 fn num(x: f64) -> String {
-    if x.is_finite() { format!("{x}") } else { String::new() }
+    if x.is_finite() {
+        format!("{x}")
+    } else {
+        String::new()
+    }
 }
 
 /// The tidy long table: one row per policy, node, metric, period and statistic.
 pub fn tidy_csv(s: &Summary) -> String {
     let mut out = String::from("policy,node,metric,unit,period,statistic,value\n");
     let mut row = |p: &str, n: &str, m: &str, u: &str, per: &str, st: &str, v: f64| {
-        let _ = writeln!(out, "{},{},{},{},{},{},{}", field(p), field(n), field(m), field(u), field(per), st, num(v));
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{}",
+            field(p),
+            field(n),
+            field(m),
+            field(u),
+            field(per),
+            st,
+            num(v)
+        );
     };
     for se in &s.series {
-        let metric = if se.resolution == "month" { format!("{}_monthly", se.metric) } else { se.metric.clone() };
+        let metric = if se.resolution == "month" {
+            format!("{}_monthly", se.metric)
+        } else {
+            se.metric.clone()
+        };
         for (per, st) in se.periods.iter().zip(&se.stats) {
             for (name, v) in STATISTICS.iter().zip(stat_values(st)) {
                 row(&se.policy, &se.node, &metric, &se.unit, per, name, v);
@@ -50,20 +68,52 @@ pub fn tidy_csv(s: &Summary) -> String {
         }
     }
     for e in &s.events {
-        for (name, v) in [("probability", e.probability), ("ci_low", e.ci_low), ("ci_high", e.ci_high)] {
-            row(&e.policy, &e.node, &e.event, "probability", &e.period, name, v);
+        for (name, v) in [
+            ("probability", e.probability),
+            ("ci_low", e.ci_low),
+            ("ci_high", e.ci_high),
+        ] {
+            row(
+                &e.policy,
+                &e.node,
+                &e.event,
+                "probability",
+                &e.period,
+                name,
+                v,
+            );
         }
     }
     for d in &s.differences {
         let metric = format!("{}_minus_{}", d.metric, d.baseline);
-        for (name, v) in [("diff_mean", d.mean), ("diff_ci_low", d.ci_low), ("diff_ci_high", d.ci_high)] {
+        for (name, v) in [
+            ("diff_mean", d.mean),
+            ("diff_ci_low", d.ci_low),
+            ("diff_ci_high", d.ci_high),
+        ] {
             row(&d.policy, &d.node, &metric, &d.unit, &d.period, name, v);
         }
     }
     for f in &s.flows {
         let link = format!("{}->{}", f.from, f.to);
-        row(&f.policy, &link, "pipeline_flow", "TWh", &f.period, "p50", f.median_twh);
-        row(&f.policy, &link, "pipeline_dependency_share", "share", &f.period, "p50", f.dependency_share);
+        row(
+            &f.policy,
+            &link,
+            "pipeline_flow",
+            "TWh",
+            &f.period,
+            "p50",
+            f.median_twh,
+        );
+        row(
+            &f.policy,
+            &link,
+            "pipeline_dependency_share",
+            "share",
+            &f.period,
+            "p50",
+            f.dependency_share,
+        );
     }
     out
 }
@@ -72,7 +122,12 @@ pub fn tidy_csv(s: &Summary) -> String {
 /// year. Scenario is `<scenario>|<policy>`; Variable `Gas|<metric>|<statistic>`
 /// for the yearly series (median, 5th and 95th percentiles, mean).
 pub fn iamc_csv(s: &Summary) -> String {
-    let mut years: Vec<&str> = s.series.iter().filter(|x| x.resolution == "year").flat_map(|x| x.periods.iter().map(String::as_str)).collect();
+    let mut years: Vec<&str> = s
+        .series
+        .iter()
+        .filter(|x| x.resolution == "year")
+        .flat_map(|x| x.periods.iter().map(String::as_str))
+        .collect();
     years.sort_unstable();
     years.dedup();
     let mut out = String::from("Model,Scenario,Region,Variable,Unit");
@@ -114,15 +169,30 @@ pub struct Staging {
 impl Staging {
     /// Start writing the folder `target` (its parent is created).
     pub fn new(target: &Path) -> io::Result<Staging> {
-        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent)?;
-        let name = target.file_name().ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "output path has no folder name"))?;
-        let dir = parent.join(format!(".{}.partial-{}", name.to_string_lossy(), std::process::id()));
+        let name = target.file_name().ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "output path has no folder name",
+            )
+        })?;
+        let dir = parent.join(format!(
+            ".{}.partial-{}",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
         if dir.exists() {
             std::fs::remove_dir_all(&dir)?;
         }
         std::fs::create_dir(&dir)?;
-        Ok(Staging { dir, target: target.to_path_buf() })
+        Ok(Staging {
+            dir,
+            target: target.to_path_buf(),
+        })
     }
 
     pub fn write(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
@@ -137,7 +207,10 @@ impl Staging {
     pub fn commit(self) -> io::Result<PathBuf> {
         let old = self.target.with_file_name(format!(
             ".{}.old-{}",
-            self.target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            self.target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             std::process::id()
         ));
         let had_old = self.target.exists();
@@ -184,14 +257,43 @@ mod tests {
         let st = Staging::new(&target).unwrap();
         st.write("summary.json", b"new").unwrap();
         // Until commit the old result is intact.
-        assert_eq!(std::fs::read_to_string(target.join("summary.json")).unwrap(), "old");
+        assert_eq!(
+            std::fs::read_to_string(target.join("summary.json")).unwrap(),
+            "old"
+        );
         st.commit().unwrap();
-        assert_eq!(std::fs::read_to_string(target.join("summary.json")).unwrap(), "new");
-        let names: Vec<String> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-        assert_eq!(names, vec!["run".to_string()], "no partial or old folders left");
+        assert_eq!(
+            std::fs::read_to_string(target.join("summary.json")).unwrap(),
+            "new"
+        );
+        let names: Vec<String> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names,
+            vec!["run".to_string()],
+            "no partial or old folders left"
+        );
         let st = Staging::new(&target).unwrap();
         st.write("x", b"y").unwrap();
         st.abandon();
         assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
+    }
+
+    /// A full disk surfaces as an error from `write` (here /dev/full behind
+    /// a link in the staging folder), and abandoning leaves no trace.
+    #[cfg(unix)]
+    #[test]
+    fn full_disk_is_an_error_and_leaves_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("run");
+        let st = Staging::new(&target).unwrap();
+        std::os::unix::fs::symlink("/dev/full", st.dir.join("summary.json")).unwrap();
+        let err = st.write("summary.json", &[b'x'; 1 << 16]).unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(28), "ENOSPC: {err}");
+        st.abandon();
+        assert!(!target.exists());
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
     }
 }

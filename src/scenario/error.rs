@@ -58,7 +58,11 @@ fn render(path: &std::path::Path, problems: &[Problem]) -> String {
         }
     }
     if problems.len() > 1 {
-        out.push_str(&format!("\n{} problems in {}", problems.len(), path.display()));
+        out.push_str(&format!(
+            "\n{} problems in {}",
+            problems.len(),
+            path.display()
+        ));
     }
     out
 }
@@ -77,9 +81,15 @@ impl<'a> Locator<'a> {
         let at = span.start.min(self.text.len());
         let before = &self.text.as_bytes()[..at];
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
         // Columns count characters, as editors show them.
-        let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+        let column = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count()
+            + 1;
         (line, column)
     }
 

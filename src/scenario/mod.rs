@@ -1,11 +1,11 @@
 //! Scenario files: the serde model as users write it, units, loading and
 //! validation into a checked [`Model`] in internal units.
 
-pub mod model;
-pub mod units;
 pub mod error;
+pub mod model;
 pub mod resolved;
 pub mod time;
+pub mod units;
 pub mod validate;
 
 pub use error::{Problem, ScenarioError};

@@ -283,7 +283,10 @@ pub enum Op {
 #[derive(Debug, Clone)]
 pub enum MeasureKind {
     /// Cut the export capacity of these origins by `share`.
-    Embargo { origins: Vec<usize>, share: f64 },
+    Embargo {
+        origins: Vec<usize>,
+        share: f64,
+    },
     /// Direct imports from `country` at most `max_share` of demand, in one
     /// node or (None) the whole region.
     ImportCap {
@@ -291,7 +294,11 @@ pub enum MeasureKind {
         node: Option<usize>,
         max_share: f64,
     },
-    Adjust { field: Field, op: Op, value: f64 },
+    Adjust {
+        field: Field,
+        op: Op,
+        value: f64,
+    },
     /// Fill trajectory: ((month, day), fill) sorted by date in the year.
     StorageTarget {
         nodes: Vec<usize>,

@@ -61,7 +61,8 @@ pub fn parse_date(text: &str) -> Result<Day, String> {
         if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) || s.len() > 4 {
             return Err(format!("'{s}' is not a {what}"));
         }
-        s.parse::<i64>().map_err(|_| format!("'{s}' is not a {what}"))
+        s.parse::<i64>()
+            .map_err(|_| format!("'{s}' is not a {what}"))
     };
     let (y, m, d) = match parts.as_slice() {
         [y, m] => (num(y, "year")?, num(m, "month")?, 1),

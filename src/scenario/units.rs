@@ -48,7 +48,9 @@ impl Dimension {
             Dimension::Price => "EUR/MWh (e.g. \"21 EUR/MWh\")",
             Dimension::Share => "% (e.g. \"9 %\")",
             Dimension::Duration => "d, h, month, y (e.g. \"13 d\")",
-            Dimension::PerYear => "%/y for a trend or /y for a frequency (e.g. \"-1.5 %/y\", \"0.1 /y\")",
+            Dimension::PerYear => {
+                "%/y for a trend or /y for a frequency (e.g. \"-1.5 %/y\", \"0.1 /y\")"
+            }
             Dimension::CalorificValue => "kWh/m3 or MJ/m3 (e.g. \"10.9 kWh/m3\")",
         }
     }
@@ -136,7 +138,8 @@ fn split(text: &str) -> Result<(f64, &str), UnitError> {
         .find(|&(i, c)| {
             !(c.is_ascii_digit()
                 || c == '.'
-                || ((c == '-' || c == '+') && (i == 0 || matches!(t.as_bytes()[i - 1], b'e' | b'E')))
+                || ((c == '-' || c == '+')
+                    && (i == 0 || matches!(t.as_bytes()[i - 1], b'e' | b'E')))
                 || ((c == 'e' || c == 'E') && i > 0))
         })
         .map_or(t.len(), |(i, _)| i);
@@ -249,9 +252,18 @@ mod tests {
     #[test]
     fn volumes_convert_with_calorific_value() {
         // 1 bcm × 10.9 kWh/m³ = 10.9e9 kWh = 10 900 GWh.
-        assert!(close(parse("1 bcm", Dimension::Energy, G).unwrap(), 10_900.0));
-        assert!(close(parse("12 bcm", Dimension::Energy, 11.0).unwrap(), 132_000.0));
-        assert!(close(parse("16 TWh", Dimension::Energy, G).unwrap(), 16_000.0));
+        assert!(close(
+            parse("1 bcm", Dimension::Energy, G).unwrap(),
+            10_900.0
+        ));
+        assert!(close(
+            parse("12 bcm", Dimension::Energy, 11.0).unwrap(),
+            132_000.0
+        ));
+        assert!(close(
+            parse("16 TWh", Dimension::Energy, G).unwrap(),
+            16_000.0
+        ));
         assert!(close(parse("2.5mcm", Dimension::Energy, G).unwrap(), 27.25));
     }
 
@@ -261,7 +273,10 @@ mod tests {
         let ns = parse("55 bcm/y", Dimension::Rate, G).unwrap();
         assert!(close(ns, 599_500.0 / 365.25));
         // 4.1 mcm/d = 4.1e6 m³ × 10.9 kWh = 44.69 GWh/d.
-        assert!(close(parse("4.1 mcm/d", Dimension::Rate, G).unwrap(), 44.69));
+        assert!(close(
+            parse("4.1 mcm/d", Dimension::Rate, G).unwrap(),
+            44.69
+        ));
         assert!(close(parse("45 GWh/d", Dimension::Rate, G).unwrap(), 45.0));
         assert!(close(
             parse("30 TWh/month", Dimension::Rate, G).unwrap(),
@@ -273,12 +288,24 @@ mod tests {
     fn shares_prices_durations_and_yearly_rates() {
         assert!(close(parse("9 %", Dimension::Share, G).unwrap(), 0.09));
         assert!(close(parse("15.5%", Dimension::Share, G).unwrap(), 0.155));
-        assert!(close(parse("21 EUR/MWh", Dimension::Price, G).unwrap(), 21.0));
+        assert!(close(
+            parse("21 EUR/MWh", Dimension::Price, G).unwrap(),
+            21.0
+        ));
         assert!(close(parse("13 d", Dimension::Duration, G).unwrap(), 13.0));
-        assert!(close(parse("-1.5 %/y", Dimension::PerYear, G).unwrap(), -0.015));
+        assert!(close(
+            parse("-1.5 %/y", Dimension::PerYear, G).unwrap(),
+            -0.015
+        ));
         assert!(close(parse("0.1 /y", Dimension::PerYear, G).unwrap(), 0.1));
-        assert!(close(parse("1e-2 /y", Dimension::PerYear, G).unwrap(), 0.01));
-        assert!(close(parse("39.24 MJ/m3", Dimension::CalorificValue, G).unwrap(), 10.9));
+        assert!(close(
+            parse("1e-2 /y", Dimension::PerYear, G).unwrap(),
+            0.01
+        ));
+        assert!(close(
+            parse("39.24 MJ/m3", Dimension::CalorificValue, G).unwrap(),
+            10.9
+        ));
     }
 
     #[test]
@@ -306,17 +333,35 @@ mod tests {
     #[test]
     fn bad_numbers_are_refused() {
         assert_eq!(parse("55", Dimension::Rate, G), Err(UnitError::MissingUnit));
-        assert_eq!(parse("bcm", Dimension::Energy, G), Err(UnitError::NotANumber));
+        assert_eq!(
+            parse("bcm", Dimension::Energy, G),
+            Err(UnitError::NotANumber)
+        );
         assert_eq!(parse("", Dimension::Energy, G), Err(UnitError::NotANumber));
-        assert_eq!(parse("1e999 TWh", Dimension::Energy, G), Err(UnitError::NotFinite));
-        assert_eq!(parse("NaN TWh", Dimension::Energy, G), Err(UnitError::NotANumber));
-        assert_eq!(parse("1,5 bcm", Dimension::Energy, G), Err(UnitError::UnknownUnit(",5 bcm".into())));
+        assert_eq!(
+            parse("1e999 TWh", Dimension::Energy, G),
+            Err(UnitError::NotFinite)
+        );
+        assert_eq!(
+            parse("NaN TWh", Dimension::Energy, G),
+            Err(UnitError::NotANumber)
+        );
+        assert_eq!(
+            parse("1,5 bcm", Dimension::Energy, G),
+            Err(UnitError::UnknownUnit(",5 bcm".into()))
+        );
     }
 
     #[test]
     fn exponent_does_not_eat_eur() {
-        assert!(close(parse("20EUR/MWh", Dimension::Price, G).unwrap(), 20.0));
-        assert!(close(parse("2e1 EUR/MWh", Dimension::Price, G).unwrap(), 20.0));
+        assert!(close(
+            parse("20EUR/MWh", Dimension::Price, G).unwrap(),
+            20.0
+        ));
+        assert!(close(
+            parse("2e1 EUR/MWh", Dimension::Price, G).unwrap(),
+            20.0
+        ));
     }
 
     #[test]

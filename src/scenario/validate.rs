@@ -96,7 +96,11 @@ fn known(map: &HashMap<String, usize>) -> String {
     if names.is_empty() {
         "none are defined".into()
     } else if names.len() > 20 {
-        format!("known: {}, … ({} in all)", names[..20].join(", "), names.len())
+        format!(
+            "known: {}, … ({} in all)",
+            names[..20].join(", "),
+            names.len()
+        )
     } else {
         format!("known: {}", names.join(", "))
     }
@@ -137,7 +141,11 @@ impl Ctx<'_> {
     fn qpos(&mut self, q: &Quantity, dim: Dimension, what: &str) -> Option<f64> {
         let v = self.q(q, dim, what)?;
         if v < 0.0 {
-            self.err(&q.span(), format!("{what} is negative ({})", q.text()), "use a value ≥ 0");
+            self.err(
+                &q.span(),
+                format!("{what} is negative ({})", q.text()),
+                "use a value ≥ 0",
+            );
             return None;
         }
         Some(v)
@@ -147,13 +155,22 @@ impl Ctx<'_> {
     fn share(&mut self, q: &Quantity, what: &str) -> Option<f64> {
         let v = self.qpos(q, Dimension::Share, what)?;
         if v > 1.0 {
-            self.err(&q.span(), format!("{what} is above 100 % ({})", q.text()), "use a share from 0 % to 100 %");
+            self.err(
+                &q.span(),
+                format!("{what} is above 100 % ({})", q.text()),
+                "use a share from 0 % to 100 %",
+            );
             return None;
         }
         Some(v)
     }
 
-    fn opt<T>(&mut self, q: &Option<Quantity>, default: T, f: impl FnOnce(&mut Self, &Quantity) -> Option<T>) -> Option<T> {
+    fn opt<T>(
+        &mut self,
+        q: &Option<Quantity>,
+        default: T,
+        f: impl FnOnce(&mut Self, &Quantity) -> Option<T>,
+    ) -> Option<T> {
         match q {
             None => Some(default),
             Some(q) => f(self, q),
@@ -164,7 +181,11 @@ impl Ctx<'_> {
         match parse_date(d.get()) {
             Ok(day) => Some(day),
             Err(e) => {
-                self.err(&d.span(), format!("{what} \"{}\": {e}", d.get()), "write dates as YYYY-MM or YYYY-MM-DD");
+                self.err(
+                    &d.span(),
+                    format!("{what} \"{}\": {e}", d.get()),
+                    "write dates as YYYY-MM or YYYY-MM-DD",
+                );
                 None
             }
         }
@@ -177,23 +198,46 @@ impl Ctx<'_> {
         }
     }
 
-    fn lookup(&mut self, map: &HashMap<String, usize>, r: &At<String>, what: &str) -> Option<usize> {
+    fn lookup(
+        &mut self,
+        map: &HashMap<String, usize>,
+        r: &At<String>,
+        what: &str,
+    ) -> Option<usize> {
         match map.get(r.get()) {
             Some(&i) => Some(i),
             None => {
                 let k = known(map);
-                self.err(&r.span(), format!("{what} '{}' is not defined ({k})", r.get()), format!("define it or use one of the known ids"));
+                self.err(
+                    &r.span(),
+                    format!("{what} '{}' is not defined ({k})", r.get()),
+                    format!("define it or use one of the known ids"),
+                );
                 None
             }
         }
     }
 
-    fn unique(&mut self, map: &mut HashMap<String, usize>, id: &At<String>, kind: &str, index: usize) {
+    fn unique(
+        &mut self,
+        map: &mut HashMap<String, usize>,
+        id: &At<String>,
+        kind: &str,
+        index: usize,
+    ) {
         let name = id.get();
         if name.trim().is_empty() {
-            self.err(&id.span(), format!("{kind} id is empty"), "give it a short id such as FR");
+            self.err(
+                &id.span(),
+                format!("{kind} id is empty"),
+                "give it a short id such as FR",
+            );
         } else if map.insert(name.clone(), index).is_some() {
-            self.err(&id.span(), format!("duplicate {kind} id '{name}'"), format!("each {kind} needs its own id"));
+            self.err(
+                &id.span(),
+                format!("duplicate {kind} id '{name}'"),
+                format!("each {kind} needs its own id"),
+            );
         }
     }
 
@@ -204,7 +248,11 @@ impl Ctx<'_> {
                 Some(&i) => Some(Target::Lng(i)),
                 None => {
                     let k = known(&ids.nodes);
-                    self.err(&t.span(), format!("target '{s}' names unknown node '{node}' ({k})"), "write lng:NODE with a node id");
+                    self.err(
+                        &t.span(),
+                        format!("target '{s}' names unknown node '{node}' ({k})"),
+                        "write lng:NODE with a node id",
+                    );
                     None
                 }
             };
@@ -229,7 +277,14 @@ impl Ctx<'_> {
         if let Some(q) = &s.calorific_value {
             if let Some(g) = self.qpos(q, Dimension::CalorificValue, "calorific_value") {
                 if !(8.0..=13.0).contains(&g) {
-                    self.err(&q.span(), format!("calorific_value {} is outside natural gas's range", q.text()), "use a value between 8 and 13 kWh/m3 (default 10.9)");
+                    self.err(
+                        &q.span(),
+                        format!(
+                            "calorific_value {} is outside natural gas's range",
+                            q.text()
+                        ),
+                        "use a value between 8 and 13 kWh/m3 (default 10.9)",
+                    );
                 } else {
                     self.gcv = g;
                 }
@@ -238,9 +293,18 @@ impl Ctx<'_> {
         let name = s.name.get().clone();
         if name.is_empty()
             || name.starts_with('.')
-            || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         {
-            self.err(&s.name.span(), format!("scenario name '{}' cannot be used as a folder name", name.escape_debug()), "use letters, digits, '-', '_' and '.' only, not starting with '.'");
+            self.err(
+                &s.name.span(),
+                format!(
+                    "scenario name '{}' cannot be used as a folder name",
+                    name.escape_debug()
+                ),
+                "use letters, digits, '-', '_' and '.' only, not starting with '.'",
+            );
         }
         let start = self.date(&s.start, "start");
         let end = self.date(&s.end, "end");
@@ -249,9 +313,17 @@ impl Ctx<'_> {
                 let (ya, ma, _) = a.ymd();
                 let (yb, mb, _) = b.ymd();
                 let a = Day::from_ymd(ya, ma, 1);
-                let b_next = if mb == 12 { Day::from_ymd(yb + 1, 1, 1) } else { Day::from_ymd(yb, mb + 1, 1) };
+                let b_next = if mb == 12 {
+                    Day::from_ymd(yb + 1, 1, 1)
+                } else {
+                    Day::from_ymd(yb, mb + 1, 1)
+                };
                 if b_next <= a {
-                    self.err(&s.end.span(), format!("end {} is before start {}", s.end.get(), s.start.get()), "the end month must be the start month or later");
+                    self.err(
+                        &s.end.span(),
+                        format!("end {} is before start {}", s.end.get(), s.start.get()),
+                        "the end month must be the start month or later",
+                    );
                 }
                 (a, b_next)
             }
@@ -261,64 +333,124 @@ impl Ctx<'_> {
             None | Some(("month", _)) => StepKind::Month,
             Some(("day", _)) => StepKind::Day,
             Some((other, span)) => {
-                self.err(&span, format!("step '{other}' is not known"), "use \"month\" or \"day\"");
+                self.err(
+                    &span,
+                    format!("step '{other}' is not known"),
+                    "use \"month\" or \"day\"",
+                );
                 StepKind::Month
             }
         };
         if step == StepKind::Day && end.0 - start.0 > 366 * 5 {
-            self.err(&s.end.span(), "daily steps over more than five years", "use step = \"month\" for long horizons, \"day\" for stress windows");
+            self.err(
+                &s.end.span(),
+                "daily steps over more than five years",
+                "use step = \"month\" for long horizons, \"day\" for stress windows",
+            );
         }
         let trials = s.trials.as_ref().map_or(1000, |t| *t.get());
         if let Some(t) = &s.trials {
             if *t.get() == 0 || *t.get() > 100_000_000 {
-                self.err(&t.span(), format!("trials = {} is out of range", t.get()), "use 1 to 100 000 000 trials (shard larger runs with --shard)");
+                self.err(
+                    &t.span(),
+                    format!("trials = {} is out of range", t.get()),
+                    "use 1 to 100 000 000 trials (shard larger runs with --shard)",
+                );
             }
         }
         let seed = s.seed.as_ref().map_or(1, |t| *t.get());
         let dependency: Vec<String> = match &s.dependency {
             Some(v) => {
                 if v.is_empty() {
-                    self.err(&s.baseline.span(), "dependency = [] counts no country", "list the origin countries to trace, e.g. [\"RU\"]");
+                    self.err(
+                        &s.baseline.span(),
+                        "dependency = [] counts no country",
+                        "list the origin countries to trace, e.g. [\"RU\"]",
+                    );
                 }
                 v.iter().map(|x| x.get().clone()).collect()
             }
             None => vec!["RU".into()],
         };
-        let solidarity = self.solidarity(&s.solidarity).unwrap_or(Solidarity::Cooperative);
-        let production_price = self.opt(&s.production_price, 15.0, |c, q| c.qpos(q, Dimension::Price, "production_price"))?;
+        let solidarity = self
+            .solidarity(&s.solidarity)
+            .unwrap_or(Solidarity::Cooperative);
+        let production_price = self.opt(&s.production_price, 15.0, |c, q| {
+            c.qpos(q, Dimension::Price, "production_price")
+        })?;
 
         let mut ids = Ids::default();
-        let nodes: Vec<Option<NodeM>> = f.nodes.iter().enumerate().map(|(i, n)| {
-            self.unique(&mut ids.nodes, &n.id, "node", i);
-            self.node(n)
-        }).collect();
+        let nodes: Vec<Option<NodeM>> = f
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                self.unique(&mut ids.nodes, &n.id, "node", i);
+                self.node(n)
+            })
+            .collect();
         if f.nodes.is_empty() {
-            self.err(&s.name.span(), "the scenario has no [[node]]", "add at least one node with its demand");
+            self.err(
+                &s.name.span(),
+                "the scenario has no [[node]]",
+                "add at least one node with its demand",
+            );
         }
-        let origins: Vec<Option<OriginM>> = f.origins.iter().enumerate().map(|(i, o)| {
-            self.unique(&mut ids.origins, &o.id, "origin", i);
-            ids.origin_country.push(o.country.get().clone());
-            if ids.nodes.contains_key(o.id.get()) {
-                self.err(&o.id.span(), format!("origin id '{}' is also a node id", o.id.get()), "origins and nodes share one name space: rename one (e.g. RU-pipe)");
-            }
-            self.origin(o)
-        }).collect();
-        let companies: Vec<CompanyM> = f.companies.iter().enumerate().map(|(i, c)| {
-            self.unique(&mut ids.companies, &c.id, "company", i);
-            CompanyM { id: c.id.get().clone(), country: c.country.get().clone() }
-        }).collect();
+        let origins: Vec<Option<OriginM>> = f
+            .origins
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                self.unique(&mut ids.origins, &o.id, "origin", i);
+                ids.origin_country.push(o.country.get().clone());
+                if ids.nodes.contains_key(o.id.get()) {
+                    self.err(
+                        &o.id.span(),
+                        format!("origin id '{}' is also a node id", o.id.get()),
+                        "origins and nodes share one name space: rename one (e.g. RU-pipe)",
+                    );
+                }
+                self.origin(o)
+            })
+            .collect();
+        let companies: Vec<CompanyM> = f
+            .companies
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                self.unique(&mut ids.companies, &c.id, "company", i);
+                CompanyM {
+                    id: c.id.get().clone(),
+                    country: c.country.get().clone(),
+                }
+            })
+            .collect();
         for (i, p) in f.pipelines.iter().enumerate() {
             self.unique(&mut ids.pipelines, &p.id, "pipeline", i);
         }
-        let pipelines: Vec<Option<PipelineM>> = f.pipelines.iter().map(|p| self.pipeline(p, &ids)).collect();
+        let pipelines: Vec<Option<PipelineM>> =
+            f.pipelines.iter().map(|p| self.pipeline(p, &ids)).collect();
         let mut contracts: Vec<Option<ContractM>> = Vec::new();
         for (i, c) in f.contracts.iter().enumerate() {
             self.unique(&mut ids.contracts, &c.id, "contract", i);
             contracts.push(self.contract(c, &ids, true));
         }
-        let disruptions: Vec<Option<DisruptionM>> = f.disruptions.iter().map(|d| self.disruption(d, &ids)).collect();
-        let events: Vec<Option<EventM>> = f.events.iter().enumerate().map(|(i, e)| self.event(e, &ids, i)).collect();
-        let weather = self.weather(f.uncertainty.weather.as_ref(), f.nodes.len(), &s.name.span());
+        let disruptions: Vec<Option<DisruptionM>> = f
+            .disruptions
+            .iter()
+            .map(|d| self.disruption(d, &ids))
+            .collect();
+        let events: Vec<Option<EventM>> = f
+            .events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| self.event(e, &ids, i))
+            .collect();
+        let weather = self.weather(
+            f.uncertainty.weather.as_ref(),
+            f.nodes.len(),
+            &s.name.span(),
+        );
         let price_sd = self.opt(&f.uncertainty.price_sd, 0.0, |c, q| c.share(q, "price_sd"))?;
         let lng = match &f.lng_market {
             None => None,
@@ -375,7 +507,11 @@ impl Ctx<'_> {
             None | Some(("cooperative", _)) => Some(Solidarity::Cooperative),
             Some(("national-first", _)) => Some(Solidarity::NationalFirst),
             Some((other, span)) => {
-                self.err(&span, format!("solidarity mode '{other}' is not known"), "use \"cooperative\" or \"national-first\"");
+                self.err(
+                    &span,
+                    format!("solidarity mode '{other}' is not known"),
+                    "use \"cooperative\" or \"national-first\"",
+                );
                 None
             }
         }
@@ -384,7 +520,11 @@ impl Ctx<'_> {
     fn coord(&mut self, v: &Option<At<f64>>, range: f64, what: &str) -> Option<f64> {
         let x = v.as_ref()?;
         if !x.get().is_finite() || x.get().abs() > range {
-            self.err(&x.span(), format!("{what} {} is out of range", x.get()), format!("use degrees from -{range} to {range}"));
+            self.err(
+                &x.span(),
+                format!("{what} {} is out of range", x.get()),
+                format!("use degrees from -{range} to {range}"),
+            );
             return None;
         }
         Some(*x.get())
@@ -395,34 +535,57 @@ impl Ctx<'_> {
         let protected = self.qpos(&d.protected, Dimension::Rate, "demand.protected");
         let industry = self.qpos(&d.industry, Dimension::Rate, "demand.industry");
         let power = self.qpos(&d.power, Dimension::Rate, "demand.power");
-        let trend = self.opt(&d.trend, 0.0, |c, q| c.q(q, Dimension::PerYear, "demand.trend"));
+        let trend = self.opt(&d.trend, 0.0, |c, q| {
+            c.q(q, Dimension::PerYear, "demand.trend")
+        });
         if let (Some(t), Some(q)) = (trend, &d.trend) {
             if t <= -1.0 || t > 1.0 {
-                self.err(&q.span(), format!("demand.trend {} is not a plausible yearly change", q.text()), "use a change between -100 %/y and +100 %/y");
+                self.err(
+                    &q.span(),
+                    format!("demand.trend {} is not a plausible yearly change", q.text()),
+                    "use a change between -100 %/y and +100 %/y",
+                );
             }
         }
         let mut profile = DEFAULT_PROFILE;
         if let Some(p) = &d.profile {
             let v = p.get();
-            if v.len() != 12 || v.iter().any(|x| !x.is_finite() || *x < 0.0) || v.iter().sum::<f64>() <= 0.0 {
-                self.err(&p.span(), "demand.profile needs twelve non-negative numbers, not all zero", "give one factor per month, January first, e.g. [1.75, 1.55, …]");
+            if v.len() != 12
+                || v.iter().any(|x| !x.is_finite() || *x < 0.0)
+                || v.iter().sum::<f64>() <= 0.0
+            {
+                self.err(
+                    &p.span(),
+                    "demand.profile needs twelve non-negative numbers, not all zero",
+                    "give one factor per month, January first, e.g. [1.75, 1.55, …]",
+                );
             } else {
                 profile.copy_from_slice(v);
             }
         }
         let mean = profile.iter().sum::<f64>() / 12.0;
         profile.iter_mut().for_each(|x| *x /= mean);
-        let weather_sensitivity = self.opt(&d.weather_sensitivity, 0.08, |c, q| c.share(q, "demand.weather_sensitivity"));
+        let weather_sensitivity = self.opt(&d.weather_sensitivity, 0.08, |c, q| {
+            c.share(q, "demand.weather_sensitivity")
+        });
         let demand = [protected?, industry?, power?];
         let january = demand[0] * profile[0] + demand[1] + demand[2] * (0.5 + 0.5 * profile[0]);
-        let peak_day = self.opt(&d.peak_day, january * 1.5, |c, q| c.qpos(q, Dimension::Rate, "demand.peak_day"));
+        let peak_day = self.opt(&d.peak_day, january * 1.5, |c, q| {
+            c.qpos(q, Dimension::Rate, "demand.peak_day")
+        });
         let production = match &n.production {
             None => Some(None),
             Some(p) => {
                 let rate = self.qpos(&p.rate, Dimension::Rate, "production.rate");
-                let trend = self.opt(&p.trend, 0.0, |c, q| c.q(q, Dimension::PerYear, "production.trend"));
+                let trend = self.opt(&p.trend, 0.0, |c, q| {
+                    c.q(q, Dimension::PerYear, "production.trend")
+                });
                 let schedule = self.rate_points(&p.schedule, "production.schedule");
-                Some(Some(ProductionM { rate: rate?, trend: trend?, schedule: schedule? }))
+                Some(Some(ProductionM {
+                    rate: rate?,
+                    trend: trend?,
+                    schedule: schedule?,
+                }))
             }
         };
         let storage = match &n.storage {
@@ -432,11 +595,21 @@ impl Ctx<'_> {
                 let injection = self.qpos(&s.injection, Dimension::Rate, "storage.injection");
                 let withdrawal = self.qpos(&s.withdrawal, Dimension::Rate, "storage.withdrawal");
                 let initial_fill = self.share(&s.initial_fill, "storage.initial_fill");
-                let knee = self.opt(&s.withdrawal_knee, 0.4, |c, q| c.share(q, "storage.withdrawal_knee"));
-                Some(Some(StorageM { volume: volume?, injection: injection?, withdrawal: withdrawal?, initial_fill: initial_fill?, knee: knee? }))
+                let knee = self.opt(&s.withdrawal_knee, 0.4, |c, q| {
+                    c.share(q, "storage.withdrawal_knee")
+                });
+                Some(Some(StorageM {
+                    volume: volume?,
+                    injection: injection?,
+                    withdrawal: withdrawal?,
+                    initial_fill: initial_fill?,
+                    knee: knee?,
+                }))
             }
         };
-        let lng_regas = self.opt(&n.lng_regas, 0.0, |c, q| c.qpos(q, Dimension::Rate, "lng_regas"));
+        let lng_regas = self.opt(&n.lng_regas, 0.0, |c, q| {
+            c.qpos(q, Dimension::Rate, "lng_regas")
+        });
         let lng_schedule = self.rate_points(&n.lng_schedule, "lng_schedule");
         let lat = self.coord(&n.lat, 90.0, "lat");
         let lon = self.coord(&n.lon, 180.0, "lon");
@@ -445,7 +618,10 @@ impl Ctx<'_> {
             name: n.name.clone().unwrap_or_else(|| n.id.get().clone()),
             lat: lat.unwrap_or(50.0),
             lon: lon.unwrap_or(10.0),
-            country: n.country.as_ref().map_or_else(|| n.id.get().clone(), |c| c.get().clone()),
+            country: n
+                .country
+                .as_ref()
+                .map_or_else(|| n.id.get().clone(), |c| c.get().clone()),
             demand,
             trend: trend?,
             profile,
@@ -453,7 +629,10 @@ impl Ctx<'_> {
             peak_day: peak_day?,
             production: production?,
             storage: storage?,
-            lng_regas: [(DISTANT_PAST, lng_regas?)].into_iter().chain(lng_schedule?).collect(),
+            lng_regas: [(DISTANT_PAST, lng_regas?)]
+                .into_iter()
+                .chain(lng_schedule?)
+                .collect(),
         })
     }
 
@@ -466,7 +645,11 @@ impl Ctx<'_> {
             match (d, r) {
                 (Some(d), Some(r)) => {
                     if out.last().is_some_and(|&(last, _)| last >= d) {
-                        self.err(&p.from.span(), format!("{what} dates are not in increasing order"), "list the points from earliest to latest");
+                        self.err(
+                            &p.from.span(),
+                            format!("{what} dates are not in increasing order"),
+                            "list the points from earliest to latest",
+                        );
                         ok = false;
                     }
                     out.push((d, r));
@@ -482,7 +665,11 @@ impl Ctx<'_> {
             "pipe" => Some(OriginKind::Pipe),
             "lng" => Some(OriginKind::Lng),
             other => {
-                self.err(&o.kind.span(), format!("origin kind '{other}' is not known"), "use \"pipe\" or \"lng\"");
+                self.err(
+                    &o.kind.span(),
+                    format!("origin kind '{other}' is not known"),
+                    "use \"pipe\" or \"lng\"",
+                );
                 None
             }
         };
@@ -497,7 +684,10 @@ impl Ctx<'_> {
             country: o.country.get().clone(),
             kind: kind?,
             price: price?,
-            capacity: [(DISTANT_PAST, capacity?)].into_iter().chain(schedule?).collect(),
+            capacity: [(DISTANT_PAST, capacity?)]
+                .into_iter()
+                .chain(schedule?)
+                .collect(),
             lat,
             lon,
         })
@@ -509,33 +699,66 @@ impl Ctx<'_> {
             (None, Some(&n)) => Some(Endpoint::Node(n)),
             (None, None) => {
                 let (ko, kn) = (known(&ids.origins), known(&ids.nodes));
-                self.err(&p.from.span(), format!("pipeline '{}' comes from unknown '{}'", p.id.get(), p.from.get()), format!("use an origin ({ko}) or a node ({kn})"));
+                self.err(
+                    &p.from.span(),
+                    format!(
+                        "pipeline '{}' comes from unknown '{}'",
+                        p.id.get(),
+                        p.from.get()
+                    ),
+                    format!("use an origin ({ko}) or a node ({kn})"),
+                );
                 None
             }
         };
-        let to = self.lookup(&ids.nodes, &p.to, &format!("pipeline '{}' goes to node", p.id.get()));
+        let to = self.lookup(
+            &ids.nodes,
+            &p.to,
+            &format!("pipeline '{}' goes to node", p.id.get()),
+        );
         if let (Some(Endpoint::Node(a)), Some(b)) = (from, to) {
             if a == b {
-                self.err(&p.to.span(), format!("pipeline '{}' goes from a node to itself", p.id.get()), "a pipeline links two different places");
+                self.err(
+                    &p.to.span(),
+                    format!("pipeline '{}' goes from a node to itself", p.id.get()),
+                    "a pipeline links two different places",
+                );
             }
         }
         let capacity = self.qpos(&p.capacity, Dimension::Rate, "capacity");
-        let reverse = self.opt(&p.reverse_capacity, 0.0, |c, q| c.qpos(q, Dimension::Rate, "reverse_capacity"));
-        if let (Some(Endpoint::Origin(_)), Some(r), Some(q)) = (from, reverse, &p.reverse_capacity) {
+        let reverse = self.opt(&p.reverse_capacity, 0.0, |c, q| {
+            c.qpos(q, Dimension::Rate, "reverse_capacity")
+        });
+        if let (Some(Endpoint::Origin(_)), Some(r), Some(q)) = (from, reverse, &p.reverse_capacity)
+        {
             if r > 0.0 {
-                self.err(&q.span(), "reverse_capacity on a pipeline from an origin", "gas cannot flow back into an origin: remove reverse_capacity");
+                self.err(
+                    &q.span(),
+                    "reverse_capacity on a pipeline from an origin",
+                    "gas cannot flow back into an origin: remove reverse_capacity",
+                );
             }
         }
         let online = self.opt_date(&p.online, "online");
         let offline = self.opt_date(&p.offline, "offline");
         if let (Some(Some(a)), Some(Some(b)), Some(off)) = (online, offline, &p.offline) {
             if b <= a {
-                self.err(&off.span(), format!("pipeline '{}' goes offline ({}) before it comes online", p.id.get(), off.get()), "offline must be after online");
+                self.err(
+                    &off.span(),
+                    format!(
+                        "pipeline '{}' goes offline ({}) before it comes online",
+                        p.id.get(),
+                        off.get()
+                    ),
+                    "offline must be after online",
+                );
             }
         }
         let stages = self.rate_points(&p.stages, "stages");
         let tariff = self.opt(&p.tariff, 0.0, |c, q| c.qpos(q, Dimension::Price, "tariff"));
-        let rights_tariff = self.opt(&p.rights_tariff, tariff.unwrap_or(0.0) / 2.0, |c, q| c.qpos(q, Dimension::Price, "rights_tariff"));
+        let rights_tariff = self.opt(&p.rights_tariff, tariff.unwrap_or(0.0) / 2.0, |c, q| {
+            c.qpos(q, Dimension::Price, "rights_tariff")
+        });
         let mut owners = Vec::new();
         let mut total = 0.0;
         for o in &p.owners {
@@ -543,19 +766,38 @@ impl Ctx<'_> {
             let s = self.share(&o.stake, "stake");
             if let (Some(c), Some(s)) = (c, s) {
                 if owners.iter().any(|&(x, _)| x == c) {
-                    self.err(&o.company.span(), format!("company '{}' owns '{}' twice", o.company.get(), p.id.get()), "give each owner one entry with its whole stake");
+                    self.err(
+                        &o.company.span(),
+                        format!("company '{}' owns '{}' twice", o.company.get(), p.id.get()),
+                        "give each owner one entry with its whole stake",
+                    );
                 }
                 total += s;
                 owners.push((c, s));
             }
         }
         if total > 1.0 + 1e-9 {
-            self.err(&p.id.span(), format!("stakes in pipeline '{}' sum to {:.1} %", p.id.get(), total * 100.0), "stakes of all owners must add up to at most 100 %");
+            self.err(
+                &p.id.span(),
+                format!(
+                    "stakes in pipeline '{}' sum to {:.1} %",
+                    p.id.get(),
+                    total * 100.0
+                ),
+                "stakes of all owners must add up to at most 100 %",
+            );
         }
         let mut st = vec![(online?.unwrap_or(DISTANT_PAST), capacity?)];
         for (d, r) in stages? {
             if d <= st[0].0 {
-                self.err(&p.id.span(), format!("pipeline '{}' has a stage before it comes online", p.id.get()), "stages must start after `online`");
+                self.err(
+                    &p.id.span(),
+                    format!(
+                        "pipeline '{}' has a stage before it comes online",
+                        p.id.get()
+                    ),
+                    "stages must start after `online`",
+                );
             }
             st.push((d, r));
         }
@@ -582,7 +824,11 @@ impl Ctx<'_> {
         let end = self.opt_date(&c.end, "end");
         if let (Some(a), Some(Some(b)), Some(e)) = (start, end, &c.end) {
             if b <= a {
-                self.err(&e.span(), format!("contract '{}' ends before it starts", c.id.get()), "end is the first month after the contract");
+                self.err(
+                    &e.span(),
+                    format!("contract '{}' ends before it starts", c.id.get()),
+                    "end is the first month after the contract",
+                );
             }
         }
         let take_or_pay = self.opt(&c.take_or_pay, 0.0, |cx, q| cx.share(q, "take_or_pay"));
@@ -611,13 +857,21 @@ impl Ctx<'_> {
                 Some(q) => {
                     let v = cx.qpos(q, Dimension::Duration, &format!("duration.{name}"))?;
                     if v <= 0.0 {
-                        cx.err(&q.span(), format!("duration.{name} must be positive"), "use e.g. \"13 d\"");
+                        cx.err(
+                            &q.span(),
+                            format!("duration.{name} must be positive"),
+                            "use e.g. \"13 d\"",
+                        );
                         return None;
                     }
                     Some(v)
                 }
                 None => {
-                    cx.err(&d.kind.span(), format!("a {} duration needs `{name}`", d.kind.get()), format!("add {name} = \"10 d\""));
+                    cx.err(
+                        &d.kind.span(),
+                        format!("a {} duration needs `{name}`", d.kind.get()),
+                        format!("add {name} = \"10 d\""),
+                    );
                     None
                 }
             }
@@ -627,7 +881,11 @@ impl Ctx<'_> {
             "uniform" => {
                 let (a, b) = (need(self, &d.min, "min")?, need(self, &d.max, "max")?);
                 if b < a {
-                    self.err(&d.kind.span(), "uniform duration has max < min", "swap min and max");
+                    self.err(
+                        &d.kind.span(),
+                        "uniform duration has max < min",
+                        "swap min and max",
+                    );
                     return None;
                 }
                 Some(DurationDist::Uniform(a, b))
@@ -636,20 +894,34 @@ impl Ctx<'_> {
             "lognormal" => {
                 let median = need(self, &d.median, "median")?;
                 let sigma = match &d.sigma {
-                    Some(s) if s.get().is_finite() && *s.get() >= 0.0 && *s.get() <= 5.0 => *s.get(),
+                    Some(s) if s.get().is_finite() && *s.get() >= 0.0 && *s.get() <= 5.0 => {
+                        *s.get()
+                    }
                     Some(s) => {
-                        self.err(&s.span(), "duration.sigma must be a number from 0 to 5", "sigma is the standard deviation of ln(duration), e.g. 0.8");
+                        self.err(
+                            &s.span(),
+                            "duration.sigma must be a number from 0 to 5",
+                            "sigma is the standard deviation of ln(duration), e.g. 0.8",
+                        );
                         return None;
                     }
                     None => {
-                        self.err(&d.kind.span(), "a lognormal duration needs `sigma`", "add sigma = 0.8");
+                        self.err(
+                            &d.kind.span(),
+                            "a lognormal duration needs `sigma`",
+                            "add sigma = 0.8",
+                        );
                         return None;
                     }
                 };
                 Some(DurationDist::LogNormal { median, sigma })
             }
             other => {
-                self.err(&d.kind.span(), format!("duration type '{other}' is not known"), "use fixed, uniform, exponential or lognormal");
+                self.err(
+                    &d.kind.span(),
+                    format!("duration type '{other}' is not known"),
+                    "use fixed, uniform, exponential or lognormal",
+                );
                 None
             }
         }
@@ -659,7 +931,11 @@ impl Ctx<'_> {
         let target = self.target(ids, &d.target);
         let hazard = self.qpos(&d.hazard, Dimension::PerYear, "hazard");
         if let (Some(h), true) = (hazard, hazard.is_some_and(|h| h > 365.0)) {
-            self.err(&d.hazard.span(), format!("hazard {h} events a year is more than one a day"), "hazard is the expected number of events per year, e.g. \"0.2 /y\"");
+            self.err(
+                &d.hazard.span(),
+                format!("hazard {h} events a year is more than one a day"),
+                "hazard is the expected number of events per year, e.g. \"0.2 /y\"",
+            );
         }
         let duration = self.duration(&d.duration);
         let severity = self.opt(&d.severity, 1.0, |c, q| c.share(q, "severity"));
@@ -672,7 +948,11 @@ impl Ctx<'_> {
                 if (1..=12).contains(&x) {
                     months[x as usize - 1] = true;
                 } else {
-                    self.err(&m.span(), format!("month {x} does not exist"), "use calendar months 1–12");
+                    self.err(
+                        &m.span(),
+                        format!("month {x} does not exist"),
+                        "use calendar months 1–12",
+                    );
                 }
             }
         }
@@ -694,21 +974,32 @@ impl Ctx<'_> {
         let end = self.opt_date(&e.end, "end");
         if let (Some(a), Some(Some(b)), Some(x)) = (start, end, &e.end) {
             if b <= a {
-                self.err(&x.span(), "event ends before it starts", "end is the first day back to normal");
+                self.err(
+                    &x.span(),
+                    "event ends before it starts",
+                    "end is the first day back to normal",
+                );
             }
         }
         let severity = self.share(&e.severity, "severity");
         let mut buyers = Vec::new();
         if let Some(list) = &e.buyers {
             if !matches!(target, Some(Target::Origin(_))) {
-                self.err(&e.target.span(), "`buyers` needs an origin target", "name an origin as target, or remove buyers");
+                self.err(
+                    &e.target.span(),
+                    "`buyers` needs an origin target",
+                    "name an origin as target, or remove buyers",
+                );
             }
             for b in list {
                 buyers.push(self.lookup(&ids.nodes, b, "buyer node")?);
             }
         }
         Some(EventM {
-            id: e.id.as_ref().map_or_else(|| format!("event-{}", i + 1), |x| x.get().clone()),
+            id: e
+                .id
+                .as_ref()
+                .map_or_else(|| format!("event-{}", i + 1), |x| x.get().clone()),
             target: target?,
             buyers,
             start: start?,
@@ -717,21 +1008,34 @@ impl Ctx<'_> {
         })
     }
 
-    fn weather(&mut self, w: Option<&Weather>, n: usize, fallback: &Range<usize>) -> Option<WeatherM> {
+    fn weather(
+        &mut self,
+        w: Option<&Weather>,
+        n: usize,
+        fallback: &Range<usize>,
+    ) -> Option<WeatherM> {
         let mut rho = 0.5;
         let mut corr = 0.7;
         let mut matrix = None;
         if let Some(w) = w {
             if let Some(a) = &w.autocorrelation {
                 if !(a.get().is_finite() && (0.0..1.0).contains(a.get())) {
-                    self.err(&a.span(), "weather.autocorrelation must be in [0, 1)", "use e.g. 0.5");
+                    self.err(
+                        &a.span(),
+                        "weather.autocorrelation must be in [0, 1)",
+                        "use e.g. 0.5",
+                    );
                     return None;
                 }
                 rho = *a.get();
             }
             if let Some(c) = &w.correlation {
                 if !(c.get().is_finite() && (-1.0..=1.0).contains(c.get())) {
-                    self.err(&c.span(), "weather.correlation must be in [-1, 1]", "use e.g. 0.7");
+                    self.err(
+                        &c.span(),
+                        "weather.correlation must be in [-1, 1]",
+                        "use e.g. 0.7",
+                    );
                     return None;
                 }
                 corr = *c.get();
@@ -739,15 +1043,26 @@ impl Ctx<'_> {
             if let Some(m) = &w.matrix {
                 let rows = m.get();
                 if rows.len() != n || rows.iter().any(|r| r.len() != n) {
-                    self.err(&m.span(), format!("weather.matrix must be {n}×{n} (one row and column per node)"), "give one row per node, in the order of the [[node]] tables");
+                    self.err(
+                        &m.span(),
+                        format!("weather.matrix must be {n}×{n} (one row and column per node)"),
+                        "give one row per node, in the order of the [[node]] tables",
+                    );
                     return None;
                 }
-                matrix = Some((rows.iter().flatten().copied().collect::<Vec<f64>>(), m.span()));
+                matrix = Some((
+                    rows.iter().flatten().copied().collect::<Vec<f64>>(),
+                    m.span(),
+                ));
             }
         }
         let (values, span) = matrix.unwrap_or_else(|| {
-            let v = (0..n * n).map(|k| if k / n == k % n { 1.0 } else { corr }).collect();
-            let span = w.and_then(|w| w.correlation.as_ref().map(|c| c.span())).unwrap_or_else(|| fallback.clone());
+            let v = (0..n * n)
+                .map(|k| if k / n == k % n { 1.0 } else { corr })
+                .collect();
+            let span = w
+                .and_then(|w| w.correlation.as_ref().map(|c| c.span()))
+                .unwrap_or_else(|| fallback.clone());
             (v, span)
         });
         let m = nalgebra::DMatrix::from_row_slice(n, n, &values);
@@ -760,7 +1075,10 @@ impl Ctx<'_> {
         match nalgebra::Cholesky::new(m) {
             Some(ch) => {
                 let l = ch.l();
-                Some(WeatherM { autocorrelation: rho, cholesky: (0..n * n).map(|k| l[(k / n, k % n)]).collect() })
+                Some(WeatherM {
+                    autocorrelation: rho,
+                    cholesky: (0..n * n).map(|k| l[(k / n, k % n)]).collect(),
+                })
             }
             None => {
                 self.err(&span, "weather correlation matrix is not positive definite", "weaken the correlations (a uniform correlation must be below 1 and above -1/(nodes-1)), or fix inconsistent pairs in the matrix");
@@ -772,10 +1090,19 @@ impl Ctx<'_> {
     fn lng(&mut self, m: &LngMarket) -> Option<LngM> {
         let available = self.rate_points(&m.available, "lng_market.available");
         let sd = self.opt(&m.sd, 0.0, |c, q| c.share(q, "lng_market.sd"));
-        Some(LngM { available: available?, sd: sd? })
+        Some(LngM {
+            available: available?,
+            sd: sd?,
+        })
     }
 
-    fn policy(&mut self, p: &Policy, ids: &Ids, contracts: &mut Vec<Option<ContractM>>, pipes: &[Pipeline]) -> Option<PolicyM> {
+    fn policy(
+        &mut self,
+        p: &Policy,
+        ids: &Ids,
+        contracts: &mut Vec<Option<ContractM>>,
+        pipes: &[Pipeline],
+    ) -> Option<PolicyM> {
         let mut measures = Vec::new();
         let mut spans = Vec::new();
         let mut ok = true;
@@ -795,7 +1122,9 @@ impl Ctx<'_> {
         // the same date are ambiguous unless both add.
         for i in 0..measures.len() {
             for j in 0..i {
-                if measures[i].start == measures[j].start && conflicts(&measures[i].kind, &measures[j].kind) {
+                if measures[i].start == measures[j].start
+                    && conflicts(&measures[i].kind, &measures[j].kind)
+                {
                     self.err(&spans[i], format!("measure conflicts with the measure on line {} of policy '{}': both change the same thing from the same date", self.loc.place(&spans[j]).0, p.id.get()), "give them different start dates (the later one overrides), or merge them");
                 }
             }
@@ -804,22 +1133,47 @@ impl Ctx<'_> {
         let mut stakes: HashMap<(usize, usize), f64> = HashMap::new();
         for (pi, pipe) in pipes.iter().enumerate() {
             for o in &pipe.owners {
-                if let (Some(&c), Ok(s)) = (ids.companies.get(o.company.get()), parse(o.stake.text(), Dimension::Share, self.gcv)) {
+                if let (Some(&c), Ok(s)) = (
+                    ids.companies.get(o.company.get()),
+                    parse(o.stake.text(), Dimension::Share, self.gcv),
+                ) {
                     stakes.insert((pi, c), s);
                 }
             }
         }
         for (m, span) in measures.iter().zip(&spans) {
-            if let MeasureKind::Stake { pipeline, company, counterparty, delta } = m.kind {
+            if let MeasureKind::Stake {
+                pipeline,
+                company,
+                counterparty,
+                delta,
+            } = m.kind
+            {
                 *stakes.entry((pipeline, company)).or_default() += delta;
                 if let Some(cp) = counterparty {
                     *stakes.entry((pipeline, cp)).or_default() -= delta;
                 }
-                let total: f64 = stakes.iter().filter(|((p, _), _)| *p == pipeline).map(|(_, s)| s).sum();
+                let total: f64 = stakes
+                    .iter()
+                    .filter(|((p, _), _)| *p == pipeline)
+                    .map(|(_, s)| s)
+                    .sum();
                 if stakes.values().any(|&s| s < -1e-9) {
-                    self.err(span, "stake measure leaves a company with a negative stake", "a company can only divest or sell what it owns");
+                    self.err(
+                        span,
+                        "stake measure leaves a company with a negative stake",
+                        "a company can only divest or sell what it owns",
+                    );
                 } else if total > 1.0 + 1e-9 {
-                    self.err(span, format!("after this measure the stakes in '{}' sum to {:.1} %", pipes[pipeline].id.get(), total * 100.0), "name the counterparty that sells the stake");
+                    self.err(
+                        span,
+                        format!(
+                            "after this measure the stakes in '{}' sum to {:.1} %",
+                            pipes[pipeline].id.get(),
+                            total * 100.0
+                        ),
+                        "name the counterparty that sells the stake",
+                    );
                 }
             }
         }
@@ -831,7 +1185,12 @@ impl Ctx<'_> {
         })
     }
 
-    fn measure(&mut self, m: &Measure, ids: &Ids, contracts: &mut Vec<Option<ContractM>>) -> Option<MeasureM> {
+    fn measure(
+        &mut self,
+        m: &Measure,
+        ids: &Ids,
+        contracts: &mut Vec<Option<ContractM>>,
+    ) -> Option<MeasureM> {
         let kind = m.kind.get().as_str();
         // Which optional fields each type takes; any other one set is an error.
         let allowed: &[&str] = match kind {
@@ -871,25 +1230,44 @@ impl Ctx<'_> {
         let mut bad = false;
         for (name, set) in present {
             if set && !allowed.contains(&name) {
-                self.err(&m.kind.span(), format!("field '{name}' does not apply to a '{kind}' measure"), format!("a '{kind}' measure takes: {}, start, end", allowed.join(", ")));
+                self.err(
+                    &m.kind.span(),
+                    format!("field '{name}' does not apply to a '{kind}' measure"),
+                    format!(
+                        "a '{kind}' measure takes: {}, start, end",
+                        allowed.join(", ")
+                    ),
+                );
                 bad = true;
             }
         }
         if m.counterparty.is_some() && kind != "stake" {
-            self.err(&m.kind.span(), format!("field 'counterparty' does not apply to a '{kind}' measure"), "counterparty belongs to stake measures");
+            self.err(
+                &m.kind.span(),
+                format!("field 'counterparty' does not apply to a '{kind}' measure"),
+                "counterparty belongs to stake measures",
+            );
             bad = true;
         }
         let start = self.opt_date(&m.start, "start");
         let end = self.opt_date(&m.end, "end");
         if let (Some(Some(a)), Some(Some(b)), Some(e)) = (start, end, &m.end) {
             if b <= a {
-                self.err(&e.span(), "measure ends before it starts", "end is the first month the measure no longer applies");
+                self.err(
+                    &e.span(),
+                    "measure ends before it starts",
+                    "end is the first month the measure no longer applies",
+                );
             }
         }
         let span = m.kind.span();
         let need = |cx: &mut Self, present: bool, name: &str| {
             if !present {
-                cx.err(&span, format!("a '{kind}' measure needs `{name}`"), format!("add `{name}`; docs/scenario-format.md shows an example"));
+                cx.err(
+                    &span,
+                    format!("a '{kind}' measure needs `{name}`"),
+                    format!("add `{name}`; docs/scenario-format.md shows an example"),
+                );
             }
             present
         };
@@ -898,18 +1276,32 @@ impl Ctx<'_> {
                 let origins: Vec<usize> = match (&m.origin, &m.country) {
                     (Some(o), None) => vec![self.lookup(&ids.origins, o, "origin")?],
                     (None, Some(c)) => {
-                        let v: Vec<usize> = (0..ids.origin_country.len()).filter(|&i| ids.origin_country[i] == *c.get()).collect();
+                        let v: Vec<usize> = (0..ids.origin_country.len())
+                            .filter(|&i| ids.origin_country[i] == *c.get())
+                            .collect();
                         if v.is_empty() {
                             let mut countries = ids.origin_country.clone();
                             countries.sort();
                             countries.dedup();
-                            self.err(&c.span(), format!("no origin has country '{}' (countries: {})", c.get(), countries.join(", ")), "name a country of an [[origin]]");
+                            self.err(
+                                &c.span(),
+                                format!(
+                                    "no origin has country '{}' (countries: {})",
+                                    c.get(),
+                                    countries.join(", ")
+                                ),
+                                "name a country of an [[origin]]",
+                            );
                             return None;
                         }
                         v
                     }
                     _ => {
-                        self.err(&span, "an embargo needs exactly one of `origin` or `country`", "e.g. country = \"RU\"");
+                        self.err(
+                            &span,
+                            "an embargo needs exactly one of `origin` or `country`",
+                            "e.g. country = \"RU\"",
+                        );
                         return None;
                     }
                 };
@@ -917,7 +1309,9 @@ impl Ctx<'_> {
                 MeasureKind::Embargo { origins, share }
             }
             "import_cap" => {
-                if !need(self, m.country.is_some(), "country") | !need(self, m.max_share.is_some(), "max_share") {
+                if !need(self, m.country.is_some(), "country")
+                    | !need(self, m.max_share.is_some(), "max_share")
+                {
                     return None;
                 }
                 let node = match &m.node {
@@ -925,10 +1319,17 @@ impl Ctx<'_> {
                     Some(n) => Some(self.lookup(&ids.nodes, n, "node")?),
                 };
                 let max_share = self.share(m.max_share.as_ref()?, "max_share")?;
-                MeasureKind::ImportCap { country: m.country.as_ref()?.get().clone(), node, max_share }
+                MeasureKind::ImportCap {
+                    country: m.country.as_ref()?.get().clone(),
+                    node,
+                    max_share,
+                }
             }
             "capacity" => {
-                if !need(self, m.target.is_some(), "target") | !need(self, m.action.is_some(), "action") | !need(self, m.value.is_some(), "value") {
+                if !need(self, m.target.is_some(), "target")
+                    | !need(self, m.action.is_some(), "action")
+                    | !need(self, m.value.is_some(), "value")
+                {
                     return None;
                 }
                 let t = m.target.as_ref()?;
@@ -937,7 +1338,11 @@ impl Ctx<'_> {
                         Some(&i) => Field::StorageSize(i),
                         None => {
                             let k = known(&ids.nodes);
-                            self.err(&t.span(), format!("unknown node '{n}' ({k})"), "write storage:NODE");
+                            self.err(
+                                &t.span(),
+                                format!("unknown node '{n}' ({k})"),
+                                "write storage:NODE",
+                            );
                             return None;
                         }
                     }
@@ -975,20 +1380,35 @@ impl Ctx<'_> {
                     let md = match parse_month_day(p.date.get()) {
                         Ok(md) => md,
                         Err(e) => {
-                            self.err(&p.date.span(), format!("target date \"{}\": {e}", p.date.get()), "write MM-DD");
+                            self.err(
+                                &p.date.span(),
+                                format!("target date \"{}\": {e}", p.date.get()),
+                                "write MM-DD",
+                            );
                             return None;
                         }
                     };
                     let fill = self.qpos(&p.fill, Dimension::Share, "fill")?;
                     if fill > 1.0 {
-                        self.err(&p.fill.span(), format!("storage target {} is above the storage's capacity", p.fill.text()), "a fill target is at most 100 % of working volume");
+                        self.err(
+                            &p.fill.span(),
+                            format!(
+                                "storage target {} is above the storage's capacity",
+                                p.fill.text()
+                            ),
+                            "a fill target is at most 100 % of working volume",
+                        );
                         return None;
                     }
                     points.push((md, fill));
                 }
                 points.sort_by_key(|p| p.0);
                 if points.is_empty() {
-                    self.err(&span, "storage_target has no targets", "add targets = [{ date = \"11-01\", fill = \"90 %\" }]");
+                    self.err(
+                        &span,
+                        "storage_target has no targets",
+                        "add targets = [{ date = \"11-01\", fill = \"90 %\" }]",
+                    );
                     return None;
                 }
                 MeasureKind::StorageTarget { nodes, points }
@@ -1003,13 +1423,21 @@ impl Ctx<'_> {
                     match SECTOR_NAMES.iter().position(|n| n == s.get()) {
                         Some(i) => sectors[i] = true,
                         None => {
-                            self.err(&s.span(), format!("sector '{}' is not known", s.get()), "use protected, industry or power");
+                            self.err(
+                                &s.span(),
+                                format!("sector '{}' is not known", s.get()),
+                                "use protected, industry or power",
+                            );
                             return None;
                         }
                     }
                 }
                 let nodes = self.node_list(&m.nodes, ids)?;
-                MeasureKind::DemandReduction { share, sectors, nodes }
+                MeasureKind::DemandReduction {
+                    share,
+                    sectors,
+                    nodes,
+                }
             }
             "contract" => {
                 if !need(self, m.action.is_some(), "action") {
@@ -1029,16 +1457,28 @@ impl Ctx<'_> {
                         if !need(self, m.id.is_some(), "id") {
                             return None;
                         }
-                        MeasureKind::CancelContract(self.lookup(&ids.contracts, m.id.as_ref()?, "contract")?)
+                        MeasureKind::CancelContract(self.lookup(
+                            &ids.contracts,
+                            m.id.as_ref()?,
+                            "contract",
+                        )?)
                     }
                     other => {
-                        self.err(&action.span(), format!("contract action '{other}' is not known"), "use \"add\" (with contract = {…}) or \"cancel\" (with id)");
+                        self.err(
+                            &action.span(),
+                            format!("contract action '{other}' is not known"),
+                            "use \"add\" (with contract = {…}) or \"cancel\" (with id)",
+                        );
                         return None;
                     }
                 }
             }
             "stake" => {
-                if !need(self, m.pipeline.is_some(), "pipeline") | !need(self, m.company.is_some(), "company") | !need(self, m.action.is_some(), "action") | !need(self, m.stake.is_some(), "stake") {
+                if !need(self, m.pipeline.is_some(), "pipeline")
+                    | !need(self, m.company.is_some(), "company")
+                    | !need(self, m.action.is_some(), "action")
+                    | !need(self, m.stake.is_some(), "stake")
+                {
                     return None;
                 }
                 let pipeline = self.lookup(&ids.pipelines, m.pipeline.as_ref()?, "pipeline")?;
@@ -1053,11 +1493,20 @@ impl Ctx<'_> {
                     "acquire" => stake,
                     "divest" => -stake,
                     other => {
-                        self.err(&a.span(), format!("stake action '{other}' is not known"), "use \"acquire\" or \"divest\"");
+                        self.err(
+                            &a.span(),
+                            format!("stake action '{other}' is not known"),
+                            "use \"acquire\" or \"divest\"",
+                        );
                         return None;
                     }
                 };
-                MeasureKind::Stake { pipeline, company, counterparty, delta }
+                MeasureKind::Stake {
+                    pipeline,
+                    company,
+                    counterparty,
+                    delta,
+                }
             }
             "solidarity" => {
                 if !need(self, m.mode.is_some(), "mode") {
@@ -1070,13 +1519,20 @@ impl Ctx<'_> {
         if bad {
             return None;
         }
-        Some(MeasureM { kind: mk, start: start?, end: end? })
+        Some(MeasureM {
+            kind: mk,
+            start: start?,
+            end: end?,
+        })
     }
 
     fn node_list(&mut self, nodes: &Option<Vec<At<String>>>, ids: &Ids) -> Option<Vec<usize>> {
         match nodes {
             None => Some((0..ids.nodes.len()).collect()),
-            Some(v) => v.iter().map(|n| self.lookup(&ids.nodes, n, "node")).collect(),
+            Some(v) => v
+                .iter()
+                .map(|n| self.lookup(&ids.nodes, n, "node"))
+                .collect(),
         }
     }
 
@@ -1086,7 +1542,11 @@ impl Ctx<'_> {
             "scale" => Some(Op::Scale),
             "set" => Some(Op::Set),
             other => {
-                self.err(&a.span(), format!("action '{other}' is not known"), "use add, scale or set");
+                self.err(
+                    &a.span(),
+                    format!("action '{other}' is not known"),
+                    "use add, scale or set",
+                );
                 None
             }
         }
@@ -1098,12 +1558,18 @@ impl Ctx<'_> {
         }
         let (dim, what) = match field {
             Field::StorageSize(_) => (Dimension::Energy, "storage volume"),
-            Field::PipelineTariff(_) | Field::OriginPrice(_) | Field::ContractPrice(_) => (Dimension::Price, "price"),
+            Field::PipelineTariff(_) | Field::OriginPrice(_) | Field::ContractPrice(_) => {
+                (Dimension::Price, "price")
+            }
             _ => (Dimension::Rate, "rate"),
         };
         let x = self.q(v, dim, what)?;
         if op == Op::Set && x < 0.0 {
-            self.err(&v.span(), format!("cannot set a {what} below zero"), "use a value ≥ 0");
+            self.err(
+                &v.span(),
+                format!("cannot set a {what} below zero"),
+                "use a value ≥ 0",
+            );
             return None;
         }
         Some(x)
@@ -1116,7 +1582,10 @@ impl Ctx<'_> {
             ["node", id, rest @ ..] => {
                 let n = look(&ids.nodes, id);
                 match (n, rest) {
-                    (Some(n), ["demand", s]) => SECTOR_NAMES.iter().position(|x| x == s).map(|i| Field::Demand(n, SECTORS[i])),
+                    (Some(n), ["demand", s]) => SECTOR_NAMES
+                        .iter()
+                        .position(|x| x == s)
+                        .map(|i| Field::Demand(n, SECTORS[i])),
                     (Some(n), ["production", "rate"]) => Some(Field::Production(n)),
                     (Some(n), ["lng_regas"]) => Some(Field::LngRegas(n)),
                     (Some(n), ["storage", "volume"]) => Some(Field::StorageSize(n)),
@@ -1153,14 +1622,45 @@ impl Ctx<'_> {
 fn conflicts(a: &MeasureKind, b: &MeasureKind) -> bool {
     use MeasureKind::*;
     match (a, b) {
-        (Adjust { field: f1, op: o1, .. }, Adjust { field: f2, op: o2, .. }) => f1 == f2 && !(*o1 == Op::Add && *o2 == Op::Add),
-        (StorageTarget { nodes: n1, .. }, StorageTarget { nodes: n2, .. }) => n1.iter().any(|n| n2.contains(n)),
-        (Solidarity(_), Solidarity(_)) => true,
-        (DemandReduction { sectors: s1, nodes: n1, .. }, DemandReduction { sectors: s2, nodes: n2, .. }) => {
-            (0..3).any(|i| s1[i] && s2[i]) && n1.iter().any(|n| n2.contains(n))
+        (
+            Adjust {
+                field: f1, op: o1, ..
+            },
+            Adjust {
+                field: f2, op: o2, ..
+            },
+        ) => f1 == f2 && !(*o1 == Op::Add && *o2 == Op::Add),
+        (StorageTarget { nodes: n1, .. }, StorageTarget { nodes: n2, .. }) => {
+            n1.iter().any(|n| n2.contains(n))
         }
-        (Embargo { origins: o1, .. }, Embargo { origins: o2, .. }) => o1.iter().any(|o| o2.contains(o)),
-        (ImportCap { country: c1, node: n1, .. }, ImportCap { country: c2, node: n2, .. }) => c1 == c2 && n1 == n2,
+        (Solidarity(_), Solidarity(_)) => true,
+        (
+            DemandReduction {
+                sectors: s1,
+                nodes: n1,
+                ..
+            },
+            DemandReduction {
+                sectors: s2,
+                nodes: n2,
+                ..
+            },
+        ) => (0..3).any(|i| s1[i] && s2[i]) && n1.iter().any(|n| n2.contains(n)),
+        (Embargo { origins: o1, .. }, Embargo { origins: o2, .. }) => {
+            o1.iter().any(|o| o2.contains(o))
+        }
+        (
+            ImportCap {
+                country: c1,
+                node: n1,
+                ..
+            },
+            ImportCap {
+                country: c2,
+                node: n2,
+                ..
+            },
+        ) => c1 == c2 && n1 == n2,
         _ => false,
     }
 }

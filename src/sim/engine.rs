@@ -88,7 +88,9 @@ impl State {
                 // Gas in storage at the start is taken as the node's own
                 // country's for want of history; the first winter dilutes it.
                 mix[n * nc + net.node_country[n]] = 1.0;
-                node.storage.as_ref().map_or(0.0, |s| s.volume * s.initial_fill)
+                node.storage
+                    .as_ref()
+                    .map_or(0.0, |s| s.volume * s.initial_fill)
             })
             .collect();
         State { level, mix }
@@ -238,33 +240,55 @@ impl<'a> Engine<'a> {
             let base = plan.cap[a];
             let c = match arc.kind {
                 ArcKind::OriginSupply(o) => base * draws.origin[o],
-                ArcKind::Pipeline { pipeline, .. } | ArcKind::Rights { pipeline, .. } => base * draws.pipeline[pipeline],
+                ArcKind::Pipeline { pipeline, .. } | ArcKind::Rights { pipeline, .. } => {
+                    base * draws.pipeline[pipeline]
+                }
                 ArcKind::Contract { contract, .. } => {
                     let k = &model.contracts[contract];
                     let f = match k.route {
                         Some(r) => draws.pipeline[r],
-                        None if model.origins[k.seller].kind == OriginKind::Lng => draws.lng_terminal[k.buyer],
+                        None if model.origins[k.seller].kind == OriginKind::Lng => {
+                            draws.lng_terminal[k.buyer]
+                        }
                         None => 1.0,
                     };
                     base * f * draws.origin[k.seller]
                 }
                 ArcKind::Regas(n) => base * draws.lng_terminal[n],
                 ArcKind::LngPool => base * draws.lng_market,
-                ArcKind::Unserved { node, sector, .. } => out.demand[node][sector] / TRANCHES as f64,
+                ArcKind::Unserved { node, sector, .. } => {
+                    out.demand[node][sector] / TRANCHES as f64
+                }
                 ArcKind::Withdraw { node, emergency } => {
-                    let (v, _, w) = (plan.storage[node][0], plan.storage[node][1], plan.storage[node][2]);
+                    let (v, _, w) = (
+                        plan.storage[node][0],
+                        plan.storage[node][1],
+                        plan.storage[node][2],
+                    );
                     let level = state.level[node].min(v).max(0.0);
                     let knee = model.nodes[node].storage.as_ref().map_or(0.4, |s| s.knee);
                     let fill = if v > 0.0 { level / v } else { 0.0 };
-                    let deliver = level.min(w * if knee > 0.0 { (fill / knee).min(1.0) } else { 1.0 });
+                    let deliver = level.min(
+                        w * if knee > 0.0 {
+                            (fill / knee).min(1.0)
+                        } else {
+                            1.0
+                        },
+                    );
                     let planned = (level - plan.rules[node].floor * v).clamp(0.0, deliver);
-                    if emergency { deliver - planned } else { planned }
+                    if emergency {
+                        deliver - planned
+                    } else {
+                        planned
+                    }
                 }
                 ArcKind::Inject { node, target } => {
                     let (v, i) = (plan.storage[node][0], plan.storage[node][1]);
                     let level = state.level[node].min(v).max(0.0);
                     let room = (v - level).min(i).max(0.0);
-                    let to_target = plan.rules[node].target.map_or(0.0, |t| (t * v - level).clamp(0.0, room));
+                    let to_target = plan.rules[node]
+                        .target
+                        .map_or(0.0, |t| (t * v - level).clamp(0.0, room));
                     let c = if target {
                         to_target
                     } else if plan.rules[node].seasonal {
@@ -293,7 +317,10 @@ impl<'a> Engine<'a> {
         for (a, arc) in self.net.arcs.iter().enumerate() {
             let c = self.capf[a];
             if !c.is_finite() || c > 1e12 {
-                return Err(StepError::Numeric { step: t, what: "capacity" });
+                return Err(StepError::Numeric {
+                    step: t,
+                    what: "capacity",
+                });
             }
             // Unserved tranches round up so they always cover the rounded
             // demand; every other capacity rounds down (never invents gas).
@@ -305,7 +332,10 @@ impl<'a> Engine<'a> {
             self.cap[a] = ci.max(0);
             let cost = plan.cost[a] + plan.price[a] * (draws.price - 1.0);
             if !cost.is_finite() {
-                return Err(StepError::Numeric { step: t, what: "cost" });
+                return Err(StepError::Numeric {
+                    step: t,
+                    what: "cost",
+                });
             }
             self.cost[a] = (cost * COST_SCALE).round() as i64;
             if self.closed[a] {
@@ -363,8 +393,12 @@ impl<'a> Engine<'a> {
         }
         let mut changed = false;
         for (a, arc) in self.net.arcs.iter().enumerate() {
-            let from = arc.tail.checked_sub(self.net.node_base).filter(|&n| n < short.len());
-            let to_node = arc.head >= self.net.node_base && arc.head < self.net.node_base + short.len();
+            let from = arc
+                .tail
+                .checked_sub(self.net.node_base)
+                .filter(|&n| n < short.len());
+            let to_node =
+                arc.head >= self.net.node_base && arc.head < self.net.node_base + short.len();
             if let Some(n) = from {
                 if short[n] && to_node && flows[a] > 0 && !self.closed[a] {
                     self.closed[a] = true;
@@ -410,14 +444,19 @@ impl<'a> Engine<'a> {
         if lng_total > 0.0 {
             self.lng_mix.iter_mut().for_each(|x| *x /= lng_total);
         }
-        let lng_dep: f64 = (0..nc).filter(|&c| net.dependency[c]).map(|c| self.lng_mix[c]).sum();
+        let lng_dep: f64 = (0..nc)
+            .filter(|&c| net.dependency[c])
+            .map(|c| self.lng_mix[c])
+            .sum();
         let price = |a: usize| plan.cost[a] + plan.price[a] * (draws.price - 1.0);
         for (a, arc) in net.arcs.iter().enumerate() {
             let f = self.flow[a];
             if f <= 0.0 {
                 continue;
             }
-            let node_of = |g: usize| (g >= net.node_base && g < net.node_base + nn).then(|| g - net.node_base);
+            let node_of = |g: usize| {
+                (g >= net.node_base && g < net.node_base + nn).then(|| g - net.node_base)
+            };
             match arc.kind {
                 ArcKind::Pipeline { pipeline, .. } | ArcKind::Rights { pipeline, .. } => {
                     out.pipeline_flow[pipeline] += f;
@@ -483,7 +522,10 @@ impl<'a> Engine<'a> {
                 }
                 ArcKind::Inject { node, .. } => out.injection[node] += f,
                 ArcKind::Unserved { node, sector, .. } => out.unserved[node][sector] += f,
-                ArcKind::OriginSupply(_) | ArcKind::CapGate(_) | ArcKind::LngPool | ArcKind::Bypass => {}
+                ArcKind::OriginSupply(_)
+                | ArcKind::CapGate(_)
+                | ArcKind::LngPool
+                | ArcKind::Bypass => {}
             }
         }
         // LNG spot cost spread over the regasifying nodes.
@@ -506,7 +548,8 @@ impl<'a> Engine<'a> {
             .map_err(|source| StepError::Trace { step: t, source })?;
         // Flows between nodes carry the sending node's traced mix.
         for (a, arc) in net.arcs.iter().enumerate() {
-            if let ArcKind::Pipeline { pipeline, .. } | ArcKind::Rights { pipeline, .. } = arc.kind {
+            if let ArcKind::Pipeline { pipeline, .. } | ArcKind::Rights { pipeline, .. } = arc.kind
+            {
                 let from = arc.tail.wrapping_sub(net.node_base);
                 if self.flow[a] > 0.0 && from < nn {
                     let mix = self.tracer.mix(from);
@@ -517,7 +560,9 @@ impl<'a> Engine<'a> {
         }
         for n in 0..nn {
             let mix = self.tracer.mix(n);
-            let served: f64 = (0..3).map(|s| (out.demand[n][s] - out.unserved[n][s]).max(0.0)).sum();
+            let served: f64 = (0..3)
+                .map(|s| (out.demand[n][s] - out.unserved[n][s]).max(0.0))
+                .sum();
             for c in 0..nc {
                 out.consumption[n * nc + c] = served * mix[c];
             }

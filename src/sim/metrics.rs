@@ -21,41 +21,146 @@ pub struct Metric {
     pub description: &'static str,
 }
 
-const fn m(name: &'static str, unit: &'static str, resolution: f64, description: &'static str) -> Metric {
-    Metric { name, unit, resolution, description }
+const fn m(
+    name: &'static str,
+    unit: &'static str,
+    resolution: f64,
+    description: &'static str,
+) -> Metric {
+    Metric {
+        name,
+        unit,
+        resolution,
+        description,
+    }
 }
 
 /// Yearly metrics, per node and for the region.
 pub const YEARLY: [Metric; 15] = [
-    m("demand", "TWh", 1e-6, "gas demand after weather and policy reductions"),
+    m(
+        "demand",
+        "TWh",
+        1e-6,
+        "gas demand after weather and policy reductions",
+    ),
     m("unserved", "TWh", 1e-6, "demand not served"),
     m("unserved_share", "share", 1e-7, "unserved demand / demand"),
-    m("unserved_protected", "TWh", 1e-6, "protected customers' demand not served"),
-    m("dependency_share", "share", 1e-7, "traced share of consumption from dependency countries (re-exports and storage included)"),
-    m("dependency_twh", "TWh", 1e-6, "consumption of gas traced to dependency countries"),
-    m("direct_import_share", "share", 1e-7, "share of imports that arrive straight from dependency-country origins"),
-    m("import_dependency", "share", 1e-7, "net imports / consumption"),
-    m("hhi", "index", 1e-7, "Herfindahl–Hirschman index of consumption by traced origin country (0–1)"),
-    m("storage_fill_nov1", "share", 1e-7, "storage level on 1 November / working volume"),
-    m("storage_fill_feb1", "share", 1e-7, "storage level on 1 February / working volume"),
-    m("cost", "EUR m", 1e-4, "money paid for gas and its transport (no penalties)"),
-    m("exposure_volume", "TWh", 1e-6, "gas through pipelines the node's companies co-own, weighted by stake"),
-    m("exposure_revenue", "EUR m", 1e-6, "tariff revenue of those pipelines, weighted by stake"),
-    m("take_or_pay", "EUR m", 1e-6, "take-or-pay paid for gas not taken"),
+    m(
+        "unserved_protected",
+        "TWh",
+        1e-6,
+        "protected customers' demand not served",
+    ),
+    m(
+        "dependency_share",
+        "share",
+        1e-7,
+        "traced share of consumption from dependency countries (re-exports and storage included)",
+    ),
+    m(
+        "dependency_twh",
+        "TWh",
+        1e-6,
+        "consumption of gas traced to dependency countries",
+    ),
+    m(
+        "direct_import_share",
+        "share",
+        1e-7,
+        "share of imports that arrive straight from dependency-country origins",
+    ),
+    m(
+        "import_dependency",
+        "share",
+        1e-7,
+        "net imports / consumption",
+    ),
+    m(
+        "hhi",
+        "index",
+        1e-7,
+        "Herfindahl–Hirschman index of consumption by traced origin country (0–1)",
+    ),
+    m(
+        "storage_fill_nov1",
+        "share",
+        1e-7,
+        "storage level on 1 November / working volume",
+    ),
+    m(
+        "storage_fill_feb1",
+        "share",
+        1e-7,
+        "storage level on 1 February / working volume",
+    ),
+    m(
+        "cost",
+        "EUR m",
+        1e-4,
+        "money paid for gas and its transport (no penalties)",
+    ),
+    m(
+        "exposure_volume",
+        "TWh",
+        1e-6,
+        "gas through pipelines the node's companies co-own, weighted by stake",
+    ),
+    m(
+        "exposure_revenue",
+        "EUR m",
+        1e-6,
+        "tariff revenue of those pipelines, weighted by stake",
+    ),
+    m(
+        "take_or_pay",
+        "EUR m",
+        1e-6,
+        "take-or-pay paid for gas not taken",
+    ),
 ];
 
 /// Monthly metrics of the region.
 pub const MONTHLY: [Metric; 4] = [
-    m("dependency_share", "share", 1e-7, "traced dependency share of the month's consumption"),
-    m("storage_fill", "share", 1e-7, "storage level at the end of the month / working volume"),
-    m("unserved_share", "share", 1e-7, "unserved / demand in the month"),
-    m("storage_target", "share", 1e-7, "fill required by the policy at the end of the month (NaN outside the trajectory)"),
+    m(
+        "dependency_share",
+        "share",
+        1e-7,
+        "traced dependency share of the month's consumption",
+    ),
+    m(
+        "storage_fill",
+        "share",
+        1e-7,
+        "storage level at the end of the month / working volume",
+    ),
+    m(
+        "unserved_share",
+        "share",
+        1e-7,
+        "unserved / demand in the month",
+    ),
+    m(
+        "storage_target",
+        "share",
+        1e-7,
+        "fill required by the policy at the end of the month (NaN outside the trajectory)",
+    ),
 ];
 
 /// Per-pipeline yearly metrics (flow map).
 pub const PIPELINE: [Metric; 2] = [
-    m("flow", "TWh", 1e-6, "gas through the pipeline (contracts and reserved capacity included)"),
-    m("flow_dependency_share", "share", 1e-7, "share of that gas from dependency-country origins"),
+    m(
+        "flow",
+        "TWh",
+        1e-6,
+        "gas through the pipeline (contracts and reserved capacity included)",
+    ),
+    m(
+        "flow_dependency_share",
+        "share",
+        1e-7,
+        "share of that gas from dependency-country origins",
+    ),
 ];
 
 /// Events counted per node (and region) and year.
@@ -85,7 +190,12 @@ impl Layout {
                 months.push((s.year, s.month));
             }
         }
-        Layout { nodes: model.nodes.len() + 1, years, months, pipelines: model.pipelines.len() }
+        Layout {
+            nodes: model.nodes.len() + 1,
+            years,
+            months,
+            pipelines: model.pipelines.len(),
+        }
     }
     pub fn region(&self) -> usize {
         self.nodes - 1
@@ -103,7 +213,10 @@ impl Layout {
         MONTHLY.len() * self.months.len()
     }
     pub fn pipeline(&self, metric: usize, pipeline: usize, year: usize) -> usize {
-        self.yearly_len() + self.monthly_len() + (metric * self.pipelines + pipeline) * self.years.len() + year
+        self.yearly_len()
+            + self.monthly_len()
+            + (metric * self.pipelines + pipeline) * self.years.len()
+            + year
     }
     /// Values per policy per trial.
     pub fn len(&self) -> usize {
@@ -211,7 +324,14 @@ impl Recorder {
     }
 
     /// Storage levels before step `t` (for the 1 November / 1 February fills).
-    pub fn before_step(&mut self, model: &Model, net: &Network, t: usize, year: usize, level: &[f64]) {
+    pub fn before_step(
+        &mut self,
+        model: &Model,
+        net: &Network,
+        t: usize,
+        year: usize,
+        level: &[f64],
+    ) {
         let plan = &net.steps[t];
         let (_, m, d) = plan.start.ymd();
         let slot = match (m, d) {
@@ -235,7 +355,15 @@ impl Recorder {
     }
 
     /// Add step `t`'s results.
-    pub fn add_step(&mut self, model: &Model, net: &Network, t: usize, year: usize, month: usize, out: &StepOut) {
+    pub fn add_step(
+        &mut self,
+        model: &Model,
+        net: &Network,
+        t: usize,
+        year: usize,
+        month: usize,
+        out: &StepOut,
+    ) {
         let plan = &net.steps[t];
         let (nn, nc) = (self.nn, self.nc);
         let ny = self.demand.len() / (nn + 1);
@@ -247,7 +375,10 @@ impl Recorder {
             let d: f64 = out.demand[n].iter().sum();
             let u: f64 = out.unserved[n].iter().sum();
             let cons: f64 = out.consumption[n * nc..(n + 1) * nc].iter().sum();
-            let dep: f64 = (0..nc).filter(|&c| net.dependency[c]).map(|c| out.consumption[n * nc + c]).sum();
+            let dep: f64 = (0..nc)
+                .filter(|&c| net.dependency[c])
+                .map(|c| out.consumption[n * nc + c])
+                .sum();
             for (v, x) in [
                 (&mut self.demand, d),
                 (&mut self.unserved, u),
@@ -287,7 +418,11 @@ impl Recorder {
         // End-of-month level: the last step of the month overwrites.
         mo[4] = region[4];
         mo[5] = region[5];
-        mo[6] = if region[5] > 0.0 && out.target.iter().any(|x| x.is_finite()) { region[6] } else { f64::NAN };
+        mo[6] = if region[5] > 0.0 && out.target.iter().any(|x| x.is_finite()) {
+            region[6]
+        } else {
+            f64::NAN
+        };
         // Pipelines: flows and ownership exposure.
         for (p, &a) in net.pipeline_arc.iter().enumerate() {
             let f = out.pipeline_flow[p];
@@ -308,7 +443,11 @@ impl Recorder {
         }
         // Take-or-pay: owed per the plan's take-or-pay tranche.
         for (a, arc) in net.arcs.iter().enumerate() {
-            if let ArcKind::Contract { contract, take_or_pay: true } = arc.kind {
+            if let ArcKind::Contract {
+                contract,
+                take_or_pay: true,
+            } = arc.kind
+            {
                 self.top_owed[contract * ny + year] += plan.cap[a];
             }
         }
@@ -319,7 +458,13 @@ impl Recorder {
 
     /// Write this trial's values into `values` (a `layout.len()` slice) and
     /// its events into `events`.
-    pub fn finish(&mut self, model: &Model, layout: &Layout, values: &mut [f64], events: &mut [bool]) {
+    pub fn finish(
+        &mut self,
+        model: &Model,
+        layout: &Layout,
+        values: &mut [f64],
+        events: &mut [bool],
+    ) {
         let ny = layout.years.len();
         let nc = self.nc;
         // Take-or-pay liabilities to buyer nodes and the region.
@@ -337,14 +482,20 @@ impl Recorder {
                 let i = n * ny + y;
                 let cons = self.consumption[i];
                 let hhi = if cons > 0.0 {
-                    (0..nc).map(|c| (self.by_country[i * nc + c] / cons).powi(2)).sum()
+                    (0..nc)
+                        .map(|c| (self.by_country[i * nc + c] / cons).powi(2))
+                        .sum()
                 } else {
                     0.0
                 };
                 let region = n == layout.region();
                 // The region's imports are what enters from origins: intra-
                 // regional flows are one node's export and another's import.
-                let imports = if region { self.imports[i] - self.exports[i] } else { self.imports[i] };
+                let imports = if region {
+                    self.imports[i] - self.exports[i]
+                } else {
+                    self.imports[i]
+                };
                 let net_imports = self.imports[i] - self.exports[i];
                 let vals: [f64; 15] = [
                     self.demand[i] / 1e3,

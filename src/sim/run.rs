@@ -27,7 +27,13 @@ pub const EXACT_CAP: u32 = 256;
 
 /// Yearly metrics whose paired differences are kept per node (all of
 /// them are kept for the region).
-pub const DIFF_NODE_METRICS: [&str; 5] = ["dependency_share", "unserved_share", "unserved", "storage_fill_nov1", "cost"];
+pub const DIFF_NODE_METRICS: [&str; 5] = [
+    "dependency_share",
+    "unserved_share",
+    "unserved",
+    "storage_fill_nov1",
+    "cost",
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {
@@ -58,7 +64,11 @@ impl Prepared {
     /// always included, first.
     pub fn new(model: Model, policies: &[usize]) -> Prepared {
         let mut list = vec![model.baseline];
-        let wanted: Vec<usize> = if policies.is_empty() { (0..model.policies.len()).collect() } else { policies.to_vec() };
+        let wanted: Vec<usize> = if policies.is_empty() {
+            (0..model.policies.len()).collect()
+        } else {
+            policies.to_vec()
+        };
         for p in wanted {
             if !list.contains(&p) {
                 list.push(p);
@@ -66,7 +76,12 @@ impl Prepared {
         }
         let nets: Vec<Network> = list.iter().map(|&p| Network::compile(&model, p)).collect();
         let layout = Layout::new(&model, &nets[0]);
-        Prepared { model, policies: list, nets, layout }
+        Prepared {
+            model,
+            policies: list,
+            nets,
+            layout,
+        }
     }
 
     /// Yearly cells that get paired differences, as (metric, node) pairs.
@@ -128,16 +143,38 @@ impl Accumulators {
         let res = resolutions(&prep.layout);
         let np = prep.policies.len();
         let ny = prep.layout.years.len();
-        let acc = |r: f64| Accumulator::with_cap(r, EXACT_CAP).expect("resolutions are positive constants");
-        let values = (0..np).map(|_| res.iter().map(|&r| acc(r)).collect()).collect();
-        let diff_res: Vec<f64> = prep.diff_cells().iter().flat_map(|&(k, _)| std::iter::repeat_n(YEARLY[k].resolution, ny)).collect();
-        let diffs = (1..np).map(|_| diff_res.iter().map(|&r| acc(r)).collect()).collect();
-        let events = (0..np).map(|_| vec![EventCounter::new(); prep.layout.events_len()]).collect();
-        Accumulators { trials: 0, values, diffs, events }
+        let acc = |r: f64| {
+            Accumulator::with_cap(r, EXACT_CAP).expect("resolutions are positive constants")
+        };
+        let values = (0..np)
+            .map(|_| res.iter().map(|&r| acc(r)).collect())
+            .collect();
+        let diff_res: Vec<f64> = prep
+            .diff_cells()
+            .iter()
+            .flat_map(|&(k, _)| std::iter::repeat_n(YEARLY[k].resolution, ny))
+            .collect();
+        let diffs = (1..np)
+            .map(|_| diff_res.iter().map(|&r| acc(r)).collect())
+            .collect();
+        let events = (0..np)
+            .map(|_| vec![EventCounter::new(); prep.layout.events_len()])
+            .collect();
+        Accumulators {
+            trials: 0,
+            values,
+            diffs,
+            events,
+        }
     }
 
     /// Add one trial's values (per policy, baseline first).
-    fn add(&mut self, prep: &Prepared, values: &[Vec<f64>], events: &[Vec<bool>]) -> Result<(), StatsError> {
+    fn add(
+        &mut self,
+        prep: &Prepared,
+        values: &[Vec<f64>],
+        events: &[Vec<bool>],
+    ) -> Result<(), StatsError> {
         self.trials += 1;
         for (p, vals) in values.iter().enumerate() {
             for (a, &v) in self.values[p].iter_mut().zip(vals) {
@@ -210,8 +247,16 @@ impl<'a> Worker<'a> {
             .steps
             .iter()
             .map(|s| {
-                let y = l.years.iter().position(|&y| y == s.year).expect("layout covers every step");
-                let mo = l.months.iter().position(|&x| x == (s.year, s.month)).expect("layout covers every month");
+                let y = l
+                    .years
+                    .iter()
+                    .position(|&y| y == s.year)
+                    .expect("layout covers every step");
+                let mo = l
+                    .months
+                    .iter()
+                    .position(|&x| x == (s.year, s.month))
+                    .expect("layout covers every month");
                 (y, mo)
             })
             .collect();
@@ -238,14 +283,21 @@ impl<'a> Worker<'a> {
             for (t, draws) in self.world.steps.iter().enumerate() {
                 let (y, mo) = self.calendar[t];
                 rec.before_step(model, net, t, y, &state.level);
-                engine.step(t, draws, &mut state).map_err(|source| SimError::Step {
-                    trial,
-                    policy: model.policies[net.policy].id.clone(),
-                    source,
-                })?;
+                engine
+                    .step(t, draws, &mut state)
+                    .map_err(|source| SimError::Step {
+                        trial,
+                        policy: model.policies[net.policy].id.clone(),
+                        source,
+                    })?;
                 rec.add_step(model, net, t, y, mo, &engine.out);
             }
-            rec.finish(model, &self.prep.layout, &mut self.values[p], &mut self.events[p]);
+            rec.finish(
+                model,
+                &self.prep.layout,
+                &mut self.values[p],
+                &mut self.events[p],
+            );
         }
         Ok(())
     }
@@ -315,11 +367,13 @@ pub fn deterministic(prep: &Prepared, policy: usize) -> Result<Vec<StepOut>, Sim
     let draws = Draws::neutral(model);
     let mut outs = Vec::with_capacity(net.steps.len());
     for t in 0..net.steps.len() {
-        engine.step(t, &draws, &mut state).map_err(|source| SimError::Step {
-            trial: 0,
-            policy: model.policies[net.policy].id.clone(),
-            source,
-        })?;
+        engine
+            .step(t, &draws, &mut state)
+            .map_err(|source| SimError::Step {
+                trial: 0,
+                policy: model.policies[net.policy].id.clone(),
+                source,
+            })?;
         outs.push(engine.out.clone());
     }
     Ok(outs)

@@ -91,7 +91,11 @@ impl World {
             }
             for i in 0..nn {
                 let shock: f64 = (0..=i).map(|j| l[i * nn + j] * self.scratch[j]).sum();
-                let prev = if t == 0 { None } else { Some(self.steps[t - 1].weather[i]) };
+                let prev = if t == 0 {
+                    None
+                } else {
+                    Some(self.steps[t - 1].weather[i])
+                };
                 self.steps[t].weather[i] = match prev {
                     None => shock,
                     Some(p) => rho * p + innov * shock,
@@ -107,7 +111,9 @@ impl World {
             .collect();
         let mut rng = stream(seed, trial, PRICE);
         let sd = model.price_sd;
-        let price: Vec<f64> = (0..years).map(|_| (sd * normal(&mut rng) - sd * sd / 2.0).exp()).collect();
+        let price: Vec<f64> = (0..years)
+            .map(|_| (sd * normal(&mut rng) - sd * sd / 2.0).exp())
+            .collect();
         for (t, &(day, _)) in self.starts.iter().enumerate() {
             let y = (day.year() - first_year) as usize;
             let s = &mut self.steps[t];
@@ -191,11 +197,19 @@ mod tests {
     fn durations_have_their_means() {
         let mut rng = stream(5, 0, 0);
         let n = 100_000;
-        let m = |rng: &mut Xoshiro256PlusPlus, d| (0..n).map(|_| duration(rng, d)).sum::<f64>() / n as f64;
+        let m = |rng: &mut Xoshiro256PlusPlus, d| {
+            (0..n).map(|_| duration(rng, d)).sum::<f64>() / n as f64
+        };
         assert!((m(&mut rng, DurationDist::Uniform(5.0, 15.0)) - 10.0).abs() < 0.1);
         assert!((m(&mut rng, DurationDist::Exponential(7.0)) - 7.0).abs() < 0.15);
         // Lognormal mean = median · exp(σ²/2) = 7 · e^0.32 ≈ 9.64.
-        let ln = m(&mut rng, DurationDist::LogNormal { median: 7.0, sigma: 0.8 });
+        let ln = m(
+            &mut rng,
+            DurationDist::LogNormal {
+                median: 7.0,
+                sigma: 0.8,
+            },
+        );
         assert!((ln - 7.0 * (0.32f64).exp()).abs() < 0.2, "{ln}");
     }
 }

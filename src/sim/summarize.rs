@@ -15,7 +15,9 @@ use crate::stats::accum::Accumulator;
 use crate::stats::summary::*;
 
 /// Thresholds of the unserved-demand exceedance curve (share of demand).
-pub const EXCEEDANCE_THRESHOLDS: [f64; 12] = [0.0, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.5];
+pub const EXCEEDANCE_THRESHOLDS: [f64; 12] = [
+    0.0, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.5,
+];
 
 fn ym(y: i32, m: u32) -> String {
     format!("{y:04}-{m:02}")
@@ -26,41 +28,92 @@ pub fn summarize(prep: &Prepared, acc: &Accumulators, run: RunInfo) -> Summary {
     let model = &prep.model;
     let l = &prep.layout;
     let r = l.region();
-    let node_id = |n: usize| if n == r { REGION.to_string() } else { model.nodes[n].id.clone() };
+    let node_id = |n: usize| {
+        if n == r {
+            REGION.to_string()
+        } else {
+            model.nodes[n].id.clone()
+        }
+    };
     let pid = |p: usize| model.policies[prep.policies[p]].id.clone();
     let years: Vec<String> = l.years.iter().map(|y| y.to_string()).collect();
     let mut series = Vec::new();
-    let mut push = |policy: String, node: String, metric: &str, unit: &str, resolution: &str, cells: Vec<(String, Option<Stat>)>| {
-        let (periods, stats): (Vec<String>, Vec<Stat>) = cells.into_iter().filter_map(|(p, s)| s.map(|s| (p, s))).unzip();
+    let mut push = |policy: String,
+                    node: String,
+                    metric: &str,
+                    unit: &str,
+                    resolution: &str,
+                    cells: Vec<(String, Option<Stat>)>| {
+        let (periods, stats): (Vec<String>, Vec<Stat>) = cells
+            .into_iter()
+            .filter_map(|(p, s)| s.map(|s| (p, s)))
+            .unzip();
         if !periods.is_empty() {
-            series.push(Series { policy, node, metric: metric.into(), unit: unit.into(), resolution: resolution.into(), periods, stats });
+            series.push(Series {
+                policy,
+                node,
+                metric: metric.into(),
+                unit: unit.into(),
+                resolution: resolution.into(),
+                periods,
+                stats,
+            });
         }
     };
     for p in 0..prep.policies.len() {
         let vals = &acc.values[p];
         for (k, m) in YEARLY.iter().enumerate() {
             for n in 0..l.nodes {
-                let cells = (0..l.years.len()).map(|y| (years[y].clone(), vals[l.yearly(k, n, y)].stat())).collect();
+                let cells = (0..l.years.len())
+                    .map(|y| (years[y].clone(), vals[l.yearly(k, n, y)].stat()))
+                    .collect();
                 push(pid(p), node_id(n), m.name, m.unit, "year", cells);
             }
         }
         for (k, m) in MONTHLY.iter().enumerate() {
-            let cells = l.months.iter().enumerate().map(|(t, &(y, mo))| (ym(y, mo), vals[l.monthly(k, t)].stat())).collect();
+            let cells = l
+                .months
+                .iter()
+                .enumerate()
+                .map(|(t, &(y, mo))| (ym(y, mo), vals[l.monthly(k, t)].stat()))
+                .collect();
             push(pid(p), REGION.into(), m.name, m.unit, "month", cells);
         }
         // N-1 is a property of the infrastructure, the same in every trial.
-        let n1: Vec<Vec<Option<f64>>> = l.years.iter().map(|&y| n_minus_1(model, prep.policies[p], y).iter().map(|x| x.value()).collect()).collect();
+        let n1: Vec<Vec<Option<f64>>> = l
+            .years
+            .iter()
+            .map(|&y| {
+                n_minus_1(model, prep.policies[p], y)
+                    .iter()
+                    .map(|x| x.value())
+                    .collect()
+            })
+            .collect();
         for n in 0..l.nodes {
             let cells = (0..l.years.len())
                 .map(|y| {
-                    let s = n1[y][n].map(|v| Stat { mean: v, sd: 0.0, min: v, max: v, p5: v, p25: v, p50: v, p75: v, p95: v });
+                    let s = n1[y][n].map(|v| Stat {
+                        mean: v,
+                        sd: 0.0,
+                        min: v,
+                        max: v,
+                        p5: v,
+                        p25: v,
+                        p50: v,
+                        p75: v,
+                        p95: v,
+                    });
                     (years[y].clone(), s)
                 })
                 .collect();
             push(pid(p), node_id(n), "n_minus_1", "%", "year", cells);
         }
     }
-    let feb1 = YEARLY.iter().position(|m| m.name == "storage_fill_feb1").expect("metric exists");
+    let feb1 = YEARLY
+        .iter()
+        .position(|m| m.name == "storage_fill_feb1")
+        .expect("metric exists");
     let mut events = Vec::new();
     for p in 0..prep.policies.len() {
         let ev = &acc.events[p];
@@ -83,7 +136,8 @@ pub fn summarize(prep: &Prepared, acc: &Accumulators, run: RunInfo) -> Summary {
         for (y, year) in years.iter().enumerate() {
             let c = ev[l.event_storage(y)];
             // Only years whose 1 February lies in the horizon count.
-            let feb = l.months.contains(&(l.years[y], 2)) && acc.values[p][l.yearly(feb1, r, y)].count() > 0;
+            let feb = l.months.contains(&(l.years[y], 2))
+                && acc.values[p][l.yearly(feb1, r, y)].count() > 0;
             if let (true, Some((prob, lo, hi))) = (feb, c.wilson95()) {
                 events.push(EventProbability {
                     policy: pid(p),
@@ -122,14 +176,21 @@ pub fn summarize(prep: &Prepared, acc: &Accumulators, run: RunInfo) -> Summary {
         }
     }
     let mut exceedance = Vec::new();
-    let unserved = YEARLY.iter().position(|m| m.name == "unserved_share").expect("metric exists");
+    let unserved = YEARLY
+        .iter()
+        .position(|m| m.name == "unserved_share")
+        .expect("metric exists");
     for p in 0..prep.policies.len() {
-        let mut pooled = Accumulator::with_cap(YEARLY[unserved].resolution, super::run::EXACT_CAP).expect("valid resolution");
+        let mut pooled = Accumulator::with_cap(YEARLY[unserved].resolution, super::run::EXACT_CAP)
+            .expect("valid resolution");
         for y in 0..l.years.len() {
             // Both come from the same layout and resolution: merging cannot fail.
             let _ = pooled.merge(&acc.values[p][l.yearly(unserved, r, y)]);
         }
-        let probability: Option<Vec<f64>> = EXCEEDANCE_THRESHOLDS.iter().map(|&x| pooled.fraction_above(x)).collect();
+        let probability: Option<Vec<f64>> = EXCEEDANCE_THRESHOLDS
+            .iter()
+            .map(|&x| pooled.fraction_above(x))
+            .collect();
         if let Some(probability) = probability {
             exceedance.push(Exceedance {
                 policy: pid(p),
@@ -186,16 +247,36 @@ pub fn summarize(prep: &Prepared, acc: &Accumulators, run: RunInfo) -> Summary {
                 .iter()
                 .map(|&i| {
                     let p = &model.policies[i];
-                    PolicyInfo { id: p.id.clone(), label: p.label.clone(), description: p.description.clone() }
+                    PolicyInfo {
+                        id: p.id.clone(),
+                        label: p.label.clone(),
+                        description: p.description.clone(),
+                    }
                 })
                 .collect(),
         },
         run,
-        nodes: model.nodes.iter().map(|n| NodeInfo { id: n.id.clone(), name: n.name.clone(), lat: n.lat, lon: n.lon }).collect(),
+        nodes: model
+            .nodes
+            .iter()
+            .map(|n| NodeInfo {
+                id: n.id.clone(),
+                name: n.name.clone(),
+                lat: n.lat,
+                lon: n.lon,
+            })
+            .collect(),
         origins: model
             .origins
             .iter()
-            .filter_map(|o| Some(NodeInfo { id: o.id.clone(), name: o.name.clone(), lat: o.lat?, lon: o.lon? }))
+            .filter_map(|o| {
+                Some(NodeInfo {
+                    id: o.id.clone(),
+                    name: o.name.clone(),
+                    lat: o.lat?,
+                    lon: o.lon?,
+                })
+            })
             .collect(),
         series,
         events,

@@ -269,7 +269,11 @@ impl Accumulator {
             .iter()
             .zip(&self.counts)
             .filter(|&(&key, _)| {
-                let v = if self.exact { key as f64 } else { bucket_mid(key).clamp(self.min as f64, self.max as f64) };
+                let v = if self.exact {
+                    key as f64
+                } else {
+                    bucket_mid(key).clamp(self.min as f64, self.max as f64)
+                };
                 v * self.resolution > x
             })
             .map(|(_, &c)| c)
