@@ -326,9 +326,10 @@ pub fn monte_carlo(prep: &Prepared, opts: &McOptions) -> Result<Accumulators, Si
         .build()
         .expect("a thread pool with at least one thread can be built");
     let n = opts.trials.end.saturating_sub(opts.trials.start);
-    // Fixed chunks: each chunk folds into its own accumulators; chunk
-    // boundaries do not matter for the result (merges are exact).
-    let chunks = (opts.threads.max(1) as u64 * 4).min(n.max(1));
+    // One contiguous chunk per thread, each folding into its own
+    // accumulators (so at most threads + 1 sets are alive); chunk
+    // boundaries do not matter for the result because merges are exact.
+    let chunks = (opts.threads.max(1) as u64).min(n.max(1));
     let bounds: Vec<Range<u64>> = (0..chunks)
         .map(|c| opts.trials.start + n * c / chunks..opts.trials.start + n * (c + 1) / chunks)
         .filter(|r| !r.is_empty())
