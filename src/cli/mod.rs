@@ -672,20 +672,31 @@ fn merge(
     charts_opt: Charts,
     command: String,
 ) -> Result<(), Failure> {
-    let mut shards = Vec::new();
-    for d in dirs {
-        shards.push((d, read_shard(d)?));
-    }
-    let (first_dir, (first, text)) = &shards[0];
-    let r0 = &first.record;
+    // Shards are read and folded in one at a time, so memory holds one
+    // shard and the running total, however many shards there are.
+    let first_dir = &dirs[0];
+    let (first, text) = read_shard(first_dir)?;
+    let r0 = first.record.clone();
     let Some((_, n)) = r0.shard else {
         return Err(Failure::Input(format!(
             "{}: not a shard",
             first_dir.display()
         )));
     };
+    let (_, mut model) = scenario::load_str(&text, &first_dir.join("scenario.toml"))?;
+    model.trials = r0.trials;
+    model.seed = r0.seed;
+    let policies = policy_indices(&model, &r0.policies)?;
+    let prep = Prepared::new(model, &policies);
+    let mut acc = Accumulators::new(&prep);
     let mut seen = vec![false; n as usize];
-    for (d, (s, t)) in &shards {
+    let mut wall = 0.0;
+    let mut pending = Some((first, text));
+    for d in dirs {
+        let (s, t) = match pending.take() {
+            Some(x) => x,
+            None => read_shard(d)?,
+        };
         let r = &s.record;
         let same = r.scenario_fingerprint == r0.scenario_fingerprint
             && r.seed == r0.seed
@@ -693,7 +704,7 @@ fn merge(
             && r.gasdep_version == r0.gasdep_version
             && r.policies == r0.policies
             && r.shard.map(|x| x.1) == Some(n)
-            && fingerprint(t) == r.scenario_fingerprint;
+            && fingerprint(&t) == r.scenario_fingerprint;
         if !same {
             return Err(Failure::Input(format!(
                 "{} is not a shard of the same run as {} (scenario, seed, trials, policies, shard count and gasdep version must all match)",
@@ -718,6 +729,15 @@ fn merge(
                 want.end - want.start
             )));
         }
+        if s.accumulators.values.len() != acc.values.len() {
+            return Err(Failure::Input(format!(
+                "{}: shard layout does not match its scenario",
+                d.display()
+            )));
+        }
+        acc.merge(&s.accumulators)
+            .map_err(|e| Failure::Input(format!("{}: {e}", d.display())))?;
+        wall += r.wall_seconds;
     }
     let missing: Vec<String> = seen
         .iter()
@@ -731,27 +751,9 @@ fn merge(
             missing.join(", ")
         )));
     }
-    let (_, model) = scenario::load_str(text, &first_dir.join("scenario.toml"))?;
-    let mut model = model;
-    model.trials = r0.trials;
-    model.seed = r0.seed;
-    let policies = policy_indices(&model, &r0.policies)?;
-    let prep = Prepared::new(model, &policies);
-    let mut acc = Accumulators::new(&prep);
-    for (d, (s, _)) in &shards {
-        if s.accumulators.values.len() != acc.values.len() {
-            return Err(Failure::Input(format!(
-                "{}: shard layout does not match its scenario",
-                d.display()
-            )));
-        }
-        acc.merge(&s.accumulators)
-            .map_err(|e| Failure::Input(format!("{}: {e}", d.display())))?;
-    }
     let name = prep.model.name.clone();
     let out = out.unwrap_or_else(|| Path::new("output").join(&name));
     check_target(&out, &name, force)?;
-    let wall: f64 = shards.iter().map(|(_, (s, _))| s.record.wall_seconds).sum();
     let record = RunRecord {
         shard: None,
         command: command.clone(),
@@ -767,8 +769,10 @@ fn merge(
         command,
     };
     let summary = summarize(&prep, &acc, run);
-    write_results(&out, &summary, &record, text, charts_opt)?;
-    println!("merged {} shards into {}", shards.len(), out.display());
+    let text = std::fs::read_to_string(first_dir.join("scenario.toml"))
+        .map_err(|e| io_err("read", &first_dir.join("scenario.toml"), e))?;
+    write_results(&out, &summary, &record, &text, charts_opt)?;
+    println!("merged {} shards into {}", dirs.len(), out.display());
     Ok(())
 }
 

@@ -363,11 +363,16 @@ impl<'a> Engine<'a> {
         // export arcs of nodes that export while cut and solve again; each
         // round closes at least one node's exports, so it ends.
         let national = self.net.steps[t].solidarity == Solidarity::NationalFirst;
-        for _round in 0..=self.model.nodes.len() {
-            let sol = self
-                .solver
-                .solve_warm(&self.supply, &self.cap, &self.cost)
-                .map_err(|source| StepError::Solve { step: t, source })?;
+        for round in 0..=self.model.nodes.len() {
+            // The first step of a run starts cold: a trial's result must not
+            // depend on which trial this worker solved before (with ties,
+            // the optimum a warm start reaches depends on its basis).
+            let sol = if t == 0 && round == 0 {
+                self.solver.solve(&self.supply, &self.cap, &self.cost)
+            } else {
+                self.solver.solve_warm(&self.supply, &self.cap, &self.cost)
+            }
+            .map_err(|source| StepError::Solve { step: t, source })?;
             iterations += sol.iterations;
             if !national || !self.close_exports_of_short_nodes() {
                 break;

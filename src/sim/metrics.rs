@@ -16,7 +16,9 @@ use crate::scenario::Model;
 pub struct Metric {
     pub name: &'static str,
     pub unit: &'static str,
-    /// Grid of the statistics accumulator, in the metric's unit.
+    /// Grid of the statistics accumulator, in the metric's unit: 1e-5 for
+    /// shares (0.001 percentage points), 0.1 GWh for TWh, EUR 1,000 for
+    /// EUR m. Coarser grids mean fewer histogram bins once collapsed.
     pub resolution: f64,
     pub description: &'static str,
 }
@@ -40,81 +42,81 @@ pub const YEARLY: [Metric; 15] = [
     m(
         "demand",
         "TWh",
-        1e-6,
+        1e-4,
         "gas demand after weather and policy reductions",
     ),
-    m("unserved", "TWh", 1e-6, "demand not served"),
-    m("unserved_share", "share", 1e-7, "unserved demand / demand"),
+    m("unserved", "TWh", 1e-4, "demand not served"),
+    m("unserved_share", "share", 1e-5, "unserved demand / demand"),
     m(
         "unserved_protected",
         "TWh",
-        1e-6,
+        1e-4,
         "protected customers' demand not served",
     ),
     m(
         "dependency_share",
         "share",
-        1e-7,
+        1e-5,
         "traced share of consumption from dependency countries (re-exports and storage included)",
     ),
     m(
         "dependency_twh",
         "TWh",
-        1e-6,
+        1e-4,
         "consumption of gas traced to dependency countries",
     ),
     m(
         "direct_import_share",
         "share",
-        1e-7,
+        1e-5,
         "share of imports that arrive straight from dependency-country origins",
     ),
     m(
         "import_dependency",
         "share",
-        1e-7,
+        1e-5,
         "net imports / consumption",
     ),
     m(
         "hhi",
         "index",
-        1e-7,
+        1e-5,
         "Herfindahl–Hirschman index of consumption by traced origin country (0–1)",
     ),
     m(
         "storage_fill_nov1",
         "share",
-        1e-7,
+        1e-5,
         "storage level on 1 November / working volume",
     ),
     m(
         "storage_fill_feb1",
         "share",
-        1e-7,
+        1e-5,
         "storage level on 1 February / working volume",
     ),
     m(
         "cost",
         "EUR m",
-        1e-4,
+        1e-3,
         "money paid for gas and its transport (no penalties)",
     ),
     m(
         "exposure_volume",
         "TWh",
-        1e-6,
+        1e-4,
         "gas through pipelines the node's companies co-own, weighted by stake",
     ),
     m(
         "exposure_revenue",
         "EUR m",
-        1e-6,
+        1e-3,
         "tariff revenue of those pipelines, weighted by stake",
     ),
     m(
         "take_or_pay",
         "EUR m",
-        1e-6,
+        1e-3,
         "take-or-pay paid for gas not taken",
     ),
 ];
@@ -124,25 +126,25 @@ pub const MONTHLY: [Metric; 4] = [
     m(
         "dependency_share",
         "share",
-        1e-7,
+        1e-5,
         "traced dependency share of the month's consumption",
     ),
     m(
         "storage_fill",
         "share",
-        1e-7,
+        1e-5,
         "storage level at the end of the month / working volume",
     ),
     m(
         "unserved_share",
         "share",
-        1e-7,
+        1e-5,
         "unserved / demand in the month",
     ),
     m(
         "storage_target",
         "share",
-        1e-7,
+        1e-5,
         "fill required by the policy at the end of the month (NaN outside the trajectory)",
     ),
 ];
@@ -152,13 +154,13 @@ pub const PIPELINE: [Metric; 2] = [
     m(
         "flow",
         "TWh",
-        1e-6,
+        1e-4,
         "gas through the pipeline (contracts and reserved capacity included)",
     ),
     m(
         "flow_dependency_share",
         "share",
-        1e-7,
+        1e-5,
         "share of that gas from dependency-country origins",
     ),
 ];
