@@ -258,10 +258,26 @@ fn step(model: &Model, policy: usize, date: &str, args: &InspectArgs) -> Result<
             .step(s, d, &mut state)
             .map_err(|e| Failure::Internal(e.to_string()))?;
     }
-    if args.lp.is_some() || args.json {
-        return Err(Failure::Internal(
-            "TEMPORARY: step export is being wired".into(),
-        ));
+    if let Some(path) = &args.lp {
+        let (supply, cap, cost) = engine.problem();
+        let write = || -> std::io::Result<()> {
+            let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
+            crate::network::export::write_lp(&mut f, &net, model, supply, cap, cost)?;
+            std::io::Write::flush(&mut f)
+        };
+        write().map_err(|e| super::io_err("write", path, e))?;
+    }
+    if args.json {
+        let (supply, cap, cost) = engine.problem();
+        let meta = crate::network::export::StepMeta {
+            scenario: model.name.clone(),
+            policy: model.policies[policy].id.clone(),
+            date: net.steps[t].start.to_string(),
+            trial: args.trial,
+        };
+        let v = crate::network::export::problem_json(&net, model, supply, cap, cost, Some(engine.int_flows()), &meta);
+        println!("{}", serde_json::to_string_pretty(&v).expect("JSON serialises"));
+        return Ok(());
     }
     let out = &engine.out;
     let nc = net.countries.len();

@@ -21,6 +21,7 @@
 //!
 //! Units: energy in GWh per step, prices in EUR/MWh.
 
+pub mod export;
 pub mod n1;
 
 use crate::scenario::time::Day;

@@ -144,8 +144,9 @@ pub struct Engine<'a> {
     external: Vec<f64>,
     edges: Vec<(u32, u32, f64)>,
     lng_mix: Vec<f64>,
-    /// Whether an arc is closed by the national-first rule this step.
-    closed: Vec<bool>,
+    /// Upper limit the national-first rule puts on an arc this step, MWh
+    /// (`i64::MAX`: none).
+    export_limit: Vec<i64>,
     pub out: StepOut,
 }
 
@@ -168,7 +169,7 @@ impl<'a> Engine<'a> {
             external: vec![0.0; nn * nc],
             edges: Vec::with_capacity(na),
             lng_mix: vec![0.0; nc],
-            closed: vec![false; na],
+            export_limit: vec![i64::MAX; na],
             out: StepOut {
                 demand: vec![[0.0; 3]; nn],
                 unserved: vec![[0.0; 3]; nn],
@@ -199,6 +200,12 @@ impl<'a> Engine<'a> {
     /// (for export to LP files).
     pub fn problem(&self) -> (&[i64], &[i64], &[i64]) {
         (&self.supply, &self.cap, &self.cost)
+    }
+
+    /// Flows of the last solved step, integer MWh per arc: the solution of
+    /// the problem [`Engine::problem`] returns.
+    pub fn int_flows(&self) -> &[i64] {
+        self.solver.flows()
     }
 
     /// Flows of the last solved step, GWh per arc.
@@ -322,12 +329,21 @@ impl<'a> Engine<'a> {
                     what: "capacity",
                 });
             }
-            // Unserved tranches round up so they always cover the rounded
-            // demand; every other capacity rounds down (never invents gas).
-            let ci = if matches!(arc.kind, ArcKind::Unserved { .. }) {
-                (c * MWH_PER_GWH).ceil() as i64
-            } else {
-                (c * MWH_PER_GWH).floor() as i64
+            // Unserved tranches split each sector's rounded demand exactly
+            // (so they cover it, and no sector can be cut by more than its
+            // demand); every other capacity rounds down (never invents gas).
+            let ci = match arc.kind {
+                ArcKind::Unserved {
+                    node,
+                    sector,
+                    tranche,
+                } => {
+                    let d = (out.demand[node][sector] * MWH_PER_GWH).round() as i64;
+                    let k = TRANCHES as i64;
+                    let j = tranche as i64;
+                    d * (j + 1) / k - d * j / k
+                }
+                _ => (c * MWH_PER_GWH).floor() as i64,
             };
             self.cap[a] = ci.max(0);
             let cost = plan.cost[a] + plan.price[a] * (draws.price - 1.0);
@@ -338,13 +354,14 @@ impl<'a> Engine<'a> {
                 });
             }
             self.cost[a] = (cost * COST_SCALE).round() as i64;
-            if self.closed[a] {
-                self.cap[a] = 0;
-            }
+            self.cap[a] = self.cap[a].min(self.export_limit[a]);
         }
         for n in 0..nn {
-            let d: f64 = out.demand[n].iter().sum();
-            let di = (d * MWH_PER_GWH).round() as i64;
+            // The same rounding as the unserved tranches, sector by sector.
+            let di: i64 = out.demand[n]
+                .iter()
+                .map(|d| (d * MWH_PER_GWH).round() as i64)
+                .sum();
             self.supply[self.net.node(n)] = -di;
             total += di;
         }
@@ -356,14 +373,17 @@ impl<'a> Engine<'a> {
 
     /// Solve step `t`, move storage, trace origins, fill `self.out`.
     pub fn step(&mut self, t: usize, draws: &Draws, state: &mut State) -> Result<(), StepError> {
-        self.closed.iter_mut().for_each(|c| *c = false);
+        self.export_limit.iter_mut().for_each(|c| *c = i64::MAX);
         self.prepare(t, draws, state)?;
         let mut iterations = 0;
-        // National-first: a node that is short may not export. Close the
-        // export arcs of nodes that export while cut and solve again; each
-        // round closes at least one node's exports, so it ends.
+        // National-first: a node that is short may not export. Cut the
+        // exports of nodes that export while cut by their shortage (the gas
+        // stays home and serves their own demand; any surplus still flows
+        // on) and solve again. Each round lowers at least one limit; the
+        // round count is bounded.
         let national = self.net.steps[t].solidarity == Solidarity::NationalFirst;
-        for round in 0..=self.model.nodes.len() {
+        let max_rounds = self.model.nodes.len() + 1;
+        for round in 0..max_rounds {
             // The first step of a run starts cold: a trial's result must not
             // depend on which trial this worker solved before (with ties,
             // the optimum a warm start reaches depends on its basis).
@@ -374,7 +394,9 @@ impl<'a> Engine<'a> {
             }
             .map_err(|source| StepError::Solve { step: t, source })?;
             iterations += sol.iterations;
-            if !national || !self.close_exports_of_short_nodes() {
+            // No new limits after the last solve: `problem()` must describe
+            // the problem whose solution the flows are.
+            if !national || round + 1 == max_rounds || !self.close_exports_of_short_nodes() {
                 break;
             }
         }
@@ -385,31 +407,36 @@ impl<'a> Engine<'a> {
         self.record(t, draws, state)
     }
 
-    /// Close exports of nodes that are short while exporting; true if any.
+    /// Limit the exports of nodes that are short while exporting to what
+    /// they export minus their shortage; true if any limit changed.
+    ///
+    /// Closing such arcs outright would strand gas: once the node is served
+    /// its surplus could no longer reach anyone downstream, and national-
+    /// first would cut more demand in total than the gas available implies.
     fn close_exports_of_short_nodes(&mut self) -> bool {
         let flows = self.solver.flows();
-        let mut short = vec![false; self.model.nodes.len()];
+        let nn = self.model.nodes.len();
+        let mut short = vec![0i64; nn];
         for (a, arc) in self.net.arcs.iter().enumerate() {
             if let ArcKind::Unserved { node, .. } = arc.kind {
-                if flows[a] > 0 {
-                    short[node] = true;
-                }
+                short[node] += flows[a];
             }
         }
         let mut changed = false;
         for (a, arc) in self.net.arcs.iter().enumerate() {
-            let from = arc
-                .tail
-                .checked_sub(self.net.node_base)
-                .filter(|&n| n < short.len());
-            let to_node =
-                arc.head >= self.net.node_base && arc.head < self.net.node_base + short.len();
-            if let Some(n) = from {
-                if short[n] && to_node && flows[a] > 0 && !self.closed[a] {
-                    self.closed[a] = true;
-                    self.cap[a] = 0;
-                    changed = true;
-                }
+            let from = arc.tail.checked_sub(self.net.node_base).filter(|&n| n < nn);
+            let to_node = arc.head >= self.net.node_base && arc.head < self.net.node_base + nn;
+            if let Some(n) = from
+                && short[n] > 0
+                && to_node
+                && flows[a] > 0
+            {
+                let keep = short[n].min(flows[a]);
+                short[n] -= keep;
+                let limit = flows[a] - keep;
+                self.export_limit[a] = limit;
+                self.cap[a] = self.cap[a].min(limit);
+                changed = true;
             }
         }
         changed

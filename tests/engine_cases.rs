@@ -1,0 +1,663 @@
+//! Hand-solved allocation cases: tiny inline scenarios run without
+//! uncertainty (`deterministic`), each checked against numbers worked out
+//! by hand in the comments from the penalties and rules of
+//! `gasdep::network` (UNSERVED_PENALTY 2000/300/200 EUR/MWh for
+//! protected/industry/power, four tranches per sector costing +25 % each in
+//! cooperative mode and flat in national-first, PLANNED_FLOOR, seasonal and
+//! target injection values). Every scenario has a single monthly step unless
+//! said otherwise; January 2021 has 31 days, so a rate of x GWh/d is
+//! 31·x GWh in the step. All demand profiles are flat (`profile = [1, …]`)
+//! so that protected and power demand equal their yearly rates.
+
+use gasdep::scenario::load_str;
+use gasdep::sim::engine::StepOut;
+use gasdep::sim::run::{Prepared, deterministic};
+use std::path::Path;
+
+/// Tolerance in GWh: flows are integers in MWh, so hand values that are
+/// multiples of 1 MWh come out exactly; allow a few MWh of rounding.
+const TOL: f64 = 0.005;
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= TOL
+}
+
+macro_rules! assert_gwh {
+    ($got:expr, $want:expr, $($msg:tt)+) => {{
+        let (g, w): (f64, f64) = ($got, $want);
+        assert!(close(g, w), "{}: got {g} GWh, want {w} GWh", format!($($msg)+));
+    }};
+}
+
+/// Load `text` and run every policy deterministically. Returns the
+/// prepared scenario and the step outputs per policy id.
+fn run(text: &str) -> (Prepared, Vec<(String, Vec<StepOut>)>) {
+    let (_, model) = load_str(text, Path::new("case.toml")).unwrap_or_else(|e| panic!("{e}"));
+    let prep = Prepared::new(model, &[]);
+    let outs = (0..prep.nets.len())
+        .map(|i| {
+            let id = prep.model.policies[prep.policies[i]].id.clone();
+            let out = deterministic(&prep, i).unwrap_or_else(|e| panic!("{e}"));
+            (id, out)
+        })
+        .collect();
+    (prep, outs)
+}
+
+fn policy<'a>(outs: &'a [(String, Vec<StepOut>)], id: &str) -> &'a [StepOut] {
+    &outs
+        .iter()
+        .find(|(p, _)| p == id)
+        .unwrap_or_else(|| panic!("no policy {id}"))
+        .1
+}
+
+fn node(prep: &Prepared, id: &str) -> usize {
+    prep.model.nodes.iter().position(|n| n.id == id).unwrap()
+}
+
+fn pipe(prep: &Prepared, id: &str) -> usize {
+    prep.model
+        .pipelines
+        .iter()
+        .position(|p| p.id == id)
+        .unwrap()
+}
+
+fn country(prep: &Prepared, c: &str) -> usize {
+    prep.nets[0].countries.iter().position(|x| x == c).unwrap()
+}
+
+fn unserved(o: &StepOut, n: usize) -> f64 {
+    o.unserved[n].iter().sum()
+}
+
+const FLAT: &str = "profile = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]";
+
+/// RU → A → B → C, each link 200 GWh/d with a 1 EUR/MWh tariff, RU able to
+/// send 112.5 GWh/d, each node demanding 50 GWh/d of `sectors[i]`.
+fn chain(sectors: [&str; 3]) -> String {
+    let mut s = String::from(
+        r#"
+[scenario]
+name = "chain"
+start = "2021-01"
+end = "2021-01"
+baseline = "coop"
+
+[[origin]]
+id = "RU"
+country = "RU"
+kind = "pipe"
+price = "20 EUR/MWh"
+capacity = "112.5 GWh/d"
+
+[[pipeline]]
+id = "ru-a"
+from = "RU"
+to = "A"
+capacity = "200 GWh/d"
+tariff = "1 EUR/MWh"
+
+[[pipeline]]
+id = "a-b"
+from = "A"
+to = "B"
+capacity = "200 GWh/d"
+tariff = "1 EUR/MWh"
+
+[[pipeline]]
+id = "b-c"
+from = "B"
+to = "C"
+capacity = "200 GWh/d"
+tariff = "1 EUR/MWh"
+
+[[policy]]
+id = "coop"
+[[policy.measure]]
+type = "solidarity"
+mode = "cooperative"
+
+[[policy]]
+id = "national"
+[[policy.measure]]
+type = "solidarity"
+mode = "national-first"
+"#,
+    );
+    for (id, sector) in ["A", "B", "C"].iter().zip(sectors) {
+        let mut d = [("protected", "0"), ("industry", "0"), ("power", "0")];
+        for x in d.iter_mut() {
+            if x.0 == sector {
+                x.1 = "50";
+            }
+        }
+        s.push_str(&format!(
+            "\n[[node]]\nid = \"{id}\"\ndemand = {{ protected = \"{} GWh/d\", industry = \"{} GWh/d\", power = \"{} GWh/d\", {FLAT} }}\n",
+            d[0].1, d[1].1, d[2].1
+        ));
+    }
+    s
+}
+
+/// Same sector everywhere: 150 GWh/d wanted, 112.5 available, 37.5 short.
+///
+/// Cooperative: each node's industry demand is four tranches of 12.5 GWh/d
+/// at 300/375/450/525 EUR/MWh. The cheapest 37.5 GWh/d to cut are the three
+/// first tranches (300 each); cutting a second tranche anywhere costs 75
+/// more, far more than the ≤ 3 EUR/MWh of tariff it could save. So every
+/// node is cut exactly 12.5 GWh/d = 387.5 GWh (25 %).
+///
+/// National-first: penalties are flat (300), so the only difference is the
+/// tariff saved by not delivering: C saves 3, B 2, A 1 EUR/MWh. All
+/// 37.5 GWh/d = 1162.5 GWh are cut at C, the downstream end; A and B are
+/// served in full and C exports nothing, so the export rule never fires.
+#[test]
+fn chain_same_sector_coop_spreads_national_cuts_downstream() {
+    let (prep, outs) = run(&chain(["industry", "industry", "industry"]));
+    let (a, b, c) = (node(&prep, "A"), node(&prep, "B"), node(&prep, "C"));
+    let coop = &policy(&outs, "coop")[0];
+    for n in [a, b, c] {
+        assert_gwh!(unserved(coop, n), 387.5, "coop unserved at node {n}");
+        assert_gwh!(coop.demand[n][1], 1550.0, "demand at node {n}");
+    }
+    let nat = &policy(&outs, "national")[0];
+    assert_gwh!(unserved(nat, a), 0.0, "national A");
+    assert_gwh!(unserved(nat, b), 0.0, "national B");
+    assert_gwh!(unserved(nat, c), 1162.5, "national C");
+}
+
+/// A has power demand, B industry, C protected: 50 GWh/d each, 37.5 short.
+///
+/// Cooperative: cheapest cuts are A's power tranches 0 and 1 (200, 250;
+/// 12.5 GWh/d each), then for the last 12.5 GWh/d A's power tranche 2 (300,
+/// saving 1 EUR/MWh of tariff) competes with B's industry tranche 0 (300,
+/// saving 2): B is cut. So A 25 GWh/d (775 GWh), B 12.5 (387.5), C 0.
+///
+/// National-first: penalties flat, A's power (200) is the cheapest to cut,
+/// so the first solve cuts A by 37.5 GWh/d while A passes 100 GWh/d on to
+/// B and C. The rule "no node exports while its own demand is cut" keeps
+/// A's gas at home: A is served in full; of the 62.5 GWh/d that can still
+/// leave A, B (industry, 300) is cut before C (protected, 2000), but B in
+/// turn exports to C while short, so B keeps its gas too. End: A 0, B 0,
+/// C cut 37.5 GWh/d = 1162.5 GWh. The total cut is the same as in
+/// cooperative mode: national-first moves shortage downstream, it does not
+/// waste gas (RU's 112.5 GWh/d are all delivered).
+#[test]
+fn chain_priorities_national_first_upstream_keeps_its_gas() {
+    let (prep, outs) = run(&chain(["power", "industry", "protected"]));
+    let (a, b, c) = (node(&prep, "A"), node(&prep, "B"), node(&prep, "C"));
+    let coop = &policy(&outs, "coop")[0];
+    assert_gwh!(unserved(coop, a), 775.0, "coop A");
+    assert_gwh!(unserved(coop, b), 387.5, "coop B");
+    assert_gwh!(unserved(coop, c), 0.0, "coop C");
+    let nat = &policy(&outs, "national")[0];
+    assert_gwh!(unserved(nat, a), 0.0, "national A keeps its gas");
+    assert_gwh!(unserved(nat, b), 0.0, "national B keeps its gas");
+    assert_gwh!(unserved(nat, c), 1162.5, "national C takes the cut");
+    let ru = pipe(&prep, "ru-a");
+    assert_gwh!(nat.pipeline_flow[ru], 112.5 * 31.0, "RU fully used");
+}
+
+/// One node, 100 GWh/d of industry demand, RU gas plentiful at 20+1
+/// EUR/MWh; storage 3000 GWh, injection 12 GWh/d, withdrawal 20 GWh/d
+/// (knee 40 %), 60 % full on 1 January 2021. Twelve monthly steps.
+const STORAGE: &str = r#"
+[scenario]
+name = "storage"
+start = "2021-01"
+end = "2021-12"
+baseline = "base"
+
+[[node]]
+id = "A"
+demand = { protected = "0 GWh/d", industry = "100 GWh/d", power = "0 GWh/d" }
+storage = { volume = "3000 GWh", injection = "12 GWh/d", withdrawal = "20 GWh/d", initial_fill = "60 %" }
+
+[[origin]]
+id = "RU"
+country = "RU"
+kind = "pipe"
+price = "20 EUR/MWh"
+capacity = "500 GWh/d"
+
+[[pipeline]]
+id = "ru-a"
+from = "RU"
+to = "A"
+capacity = "500 GWh/d"
+tariff = "1 EUR/MWh"
+
+[[policy]]
+id = "base"
+
+[[policy]]
+id = "target"
+[[policy.measure]]
+type = "storage_target"
+targets = [{ date = "05-01", fill = "30 %" }, { date = "11-01", fill = "90 %" }]
+"#;
+
+/// Levels at the end of each month, by hand. Planned withdrawal (1
+/// EUR/MWh, cheaper than imports) goes down to PLANNED_FLOOR; the rate is
+/// 20 GWh/d × min(fill/0.4, 1).
+/// Jan: 1800 − (1800 − 0.45·3000 = 450) = 1350 (rate 620 ≥ 450).
+/// Feb: 1350 − 450 = 900 (fill 0.45: rate 560). Mar: 900 − 450 = 450
+/// (fill 0.30: rate 620·0.75 = 465 ≥ 450). Apr–Sep: seasonal injection
+/// (worth 60 > 21 EUR/MWh) at the full rate 12 GWh/d: +360, +372, +360,
+/// +372, +372, +360 → 810, 1182, 1542, 1914, 2286, 2646. Oct: neither
+/// seasonal nor a floor below 100 %: 2646. Nov: floor 0.75 → 2250
+/// (withdraw 396 ≤ rate 600). Dec: floor 0.60 → 1800.
+/// With the target (90 % on 1 November): identical until September
+/// (injection is at its rate anyway), then October injects the missing
+/// 2700 − 2646 = 54 GWh (worth 150 EUR/MWh), reaching exactly 90 %;
+/// November withdraws to 2250, December to 1800.
+#[test]
+fn storage_fills_in_summer_empties_in_winter_and_meets_target() {
+    let (prep, outs) = run(STORAGE);
+    let a = node(&prep, "A");
+    let base = [
+        1350.0, 900.0, 450.0, 810.0, 1182.0, 1542.0, 1914.0, 2286.0, 2646.0, 2646.0, 2250.0, 1800.0,
+    ];
+    let mut target = base;
+    target[9] = 2700.0;
+    for (id, want) in [("base", base), ("target", target)] {
+        let o = policy(&outs, id);
+        assert_eq!(o.len(), 12);
+        for (m, w) in want.iter().enumerate() {
+            assert_gwh!(o[m].level[a], *w, "{id} level end of month {}", m + 1);
+            assert_gwh!(unserved(&o[m], a), 0.0, "{id} unserved month {}", m + 1);
+        }
+        // Monotone in the right months: down Jan–Mar and Nov–Dec, up Apr–Sep.
+        for m in 1..12 {
+            let (prev, cur) = (o[m - 1].level[a], o[m].level[a]);
+            match m + 1 {
+                2 | 3 | 11 | 12 => assert!(cur < prev, "{id} month {} should withdraw", m + 1),
+                4..=9 => assert!(cur > prev, "{id} month {} should inject", m + 1),
+                _ => {}
+            }
+        }
+    }
+    let t = policy(&outs, "target");
+    assert!((t[9].target[a] - 0.9).abs() < 1e-9, "target on 1 Nov");
+    assert!(close(t[9].level[a] / t[9].volume[a] * 3000.0, 2700.0));
+    assert_gwh!(t[9].injection[a], 54.0, "October target injection");
+}
+
+fn contract_case(take_or_pay: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "contract"
+start = "2021-01"
+end = "2021-01"
+baseline = "base"
+
+[[node]]
+id = "A"
+demand = {{ protected = "0 GWh/d", industry = "100 GWh/d", power = "0 GWh/d" }}
+
+[[origin]]
+id = "RU"
+country = "RU"
+kind = "pipe"
+price = "20 EUR/MWh"
+capacity = "100 GWh/d"
+
+[[origin]]
+id = "NO"
+country = "NO"
+kind = "pipe"
+price = "15 EUR/MWh"
+capacity = "200 GWh/d"
+
+[[pipeline]]
+id = "ru-a"
+from = "RU"
+to = "A"
+capacity = "50 GWh/d"
+tariff = "2 EUR/MWh"
+
+[[pipeline]]
+id = "no-a"
+from = "NO"
+to = "A"
+capacity = "200 GWh/d"
+tariff = "1 EUR/MWh"
+
+[[contract]]
+id = "k"
+seller = "RU"
+buyer = "A"
+volume = "10 GWh/d"
+start = "2021-01"
+take_or_pay = "{take_or_pay}"
+price = "25 EUR/MWh"
+route = "ru-a"
+
+[[policy]]
+id = "base"
+"#
+    )
+}
+
+/// Delivered costs: NO spot 15 + 1 = 16 EUR/MWh, RU spot 20 + 2 = 22, the
+/// contract's take-or-pay tranche 2 (tariff only: its price is sunk), its
+/// flexible tranche 25 + 2 = 27.
+/// 100 % take-or-pay: the 10 GWh/d contract (310 GWh) is taken first, via
+/// its route ru-a; NO supplies the other 90 GWh/d = 2790 GWh; RU spot 0.
+/// The route is named: the schema's documented default ("the seller's
+/// pipeline into the buyer if there is exactly one") is not applied by the
+/// validator, and an unrouted pipe contract books no pipeline capacity.
+/// 60 % take-or-pay: only the 6 GWh/d sunk tranche (186 GWh) is taken; the
+/// flexible 4 GWh/d at 27 loses to NO at 16, which supplies 94 GWh/d.
+#[test]
+fn take_or_pay_tranche_beats_cheaper_spot() {
+    for (top, taken) in [("100 %", 310.0), ("60 %", 186.0)] {
+        let (prep, outs) = run(&contract_case(top));
+        let o = &policy(&outs, "base")[0];
+        let a = node(&prep, "A");
+        assert_gwh!(o.contract_taken[0], taken, "contract taken at {top}");
+        assert_gwh!(o.pipeline_flow[pipe(&prep, "ru-a")], taken, "ru-a at {top}");
+        assert_gwh!(
+            o.pipeline_flow[pipe(&prep, "no-a")],
+            3100.0 - taken,
+            "no-a at {top}"
+        );
+        assert_gwh!(unserved(o, a), 0.0, "unserved at {top}");
+    }
+}
+
+fn outage_case(alt: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "outage"
+start = "2021-01"
+end = "2021-03"
+baseline = "base"
+
+[[node]]
+id = "A"
+demand = {{ protected = "0 GWh/d", industry = "60 GWh/d", power = "0 GWh/d" }}
+
+[[node]]
+id = "B"
+demand = {{ protected = "0 GWh/d", industry = "0 GWh/d", power = "0 GWh/d" }}
+
+[[origin]]
+id = "RU"
+country = "RU"
+kind = "pipe"
+price = "20 EUR/MWh"
+capacity = "200 GWh/d"
+
+[[pipeline]]
+id = "main"
+from = "RU"
+to = "A"
+capacity = "100 GWh/d"
+tariff = "1 EUR/MWh"
+
+[[pipeline]]
+id = "alt"
+from = "RU"
+to = "B"
+capacity = "{alt}"
+tariff = "3 EUR/MWh"
+
+[[pipeline]]
+id = "ba"
+from = "B"
+to = "A"
+capacity = "100 GWh/d"
+tariff = "1 EUR/MWh"
+
+[[event]]
+target = "main"
+start = "2021-02"
+end = "2021-03"
+severity = "100 %"
+
+[[policy]]
+id = "base"
+"#
+    )
+}
+
+/// A needs 60 GWh/d. Direct route `main` costs 21 EUR/MWh, the detour
+/// alt + ba costs 24, so January and March use `main` only (1860 GWh).
+/// February (28 days) `main` is out; with alt at 100 GWh/d all 60 GWh/d
+/// (1680 GWh) go round through B and nothing is cut. With alt at only
+/// 40 GWh/d, 40·28 = 1120 GWh arrive and 20·28 = 560 GWh are unserved.
+#[test]
+fn scheduled_outage_reroutes() {
+    let (prep, outs) = run(&outage_case("100 GWh/d"));
+    let o = policy(&outs, "base");
+    let (main, alt, ba) = (pipe(&prep, "main"), pipe(&prep, "alt"), pipe(&prep, "ba"));
+    let a = node(&prep, "A");
+    for m in [0, 2] {
+        assert_gwh!(o[m].pipeline_flow[main], 1860.0, "main month {m}");
+        assert_gwh!(o[m].pipeline_flow[alt], 0.0, "alt month {m}");
+    }
+    assert_gwh!(o[1].pipeline_flow[main], 0.0, "main in outage");
+    assert_gwh!(o[1].pipeline_flow[alt], 1680.0, "alt in outage");
+    assert_gwh!(o[1].pipeline_flow[ba], 1680.0, "ba in outage");
+    for s in o {
+        assert_gwh!(unserved(s, a), 0.0, "no shortage with room on alt");
+    }
+    let (prep, outs) = run(&outage_case("40 GWh/d"));
+    let o = policy(&outs, "base");
+    assert_gwh!(o[1].pipeline_flow[pipe(&prep, "ba")], 1120.0, "small alt");
+    assert_gwh!(unserved(&o[1], node(&prep, "A")), 560.0, "small alt short");
+}
+
+fn priority_case(supply: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "priority"
+start = "2021-01"
+end = "2021-01"
+baseline = "coop"
+
+[[node]]
+id = "A"
+demand = {{ protected = "30 GWh/d", industry = "30 GWh/d", power = "30 GWh/d", {FLAT} }}
+
+[[origin]]
+id = "RU"
+country = "RU"
+kind = "pipe"
+price = "20 EUR/MWh"
+capacity = "{supply}"
+
+[[pipeline]]
+id = "ru-a"
+from = "RU"
+to = "A"
+capacity = "200 GWh/d"
+
+[[policy]]
+id = "coop"
+
+[[policy]]
+id = "national"
+[[policy.measure]]
+type = "solidarity"
+mode = "national-first"
+"#
+    )
+}
+
+/// 90 GWh/d wanted (30 per sector). With 50 available, 40 are cut: power
+/// (200–350 EUR/MWh over its tranches) entirely, then 10 of industry
+/// (300–525), protected (2000+) not at all: power 930, industry 310,
+/// protected 0 GWh. (In cooperative mode power's tranche 2 and industry's
+/// tranche 0 both cost 300, but power's tranche 3 at 350 is still below
+/// industry's tranche 1 at 375, so the totals are the same as with a
+/// strict order.) With 20 available, 70 are cut: power 30, industry 30,
+/// protected 10 → 930, 930, 310 GWh. Same in both modes.
+#[test]
+fn protected_demand_is_cut_last() {
+    for (supply, want) in [
+        ("50 GWh/d", [0.0, 310.0, 930.0]),
+        ("20 GWh/d", [310.0, 930.0, 930.0]),
+    ] {
+        let (prep, outs) = run(&priority_case(supply));
+        let a = node(&prep, "A");
+        for id in ["coop", "national"] {
+            let o = &policy(&outs, id)[0];
+            for (s, w) in want.iter().enumerate() {
+                assert_gwh!(o.unserved[a][s], *w, "{id} supply {supply} sector {s}");
+            }
+        }
+    }
+}
+
+/// RU (60 GWh/d at 15 EUR/MWh) and NO (100 at 20) feed A; A consumes 50
+/// and passes 50 on to B. A takes all of RU's 60 (cheaper) and 40 of NO:
+/// a 60/40 pool. A's consumption (1550 GWh) is 930 RU / 620 NO; B's
+/// imports from A carry that mix, so B's consumption is 930 / 620 as well,
+/// and the dependency part of the flow on a-b is 0.6 · 1550 = 930 GWh.
+#[test]
+fn traced_mix_of_two_origins_and_transit() {
+    let text = r#"
+[scenario]
+name = "mix"
+start = "2021-01"
+end = "2021-01"
+baseline = "base"
+
+[[node]]
+id = "A"
+demand = { protected = "0 GWh/d", industry = "50 GWh/d", power = "0 GWh/d" }
+
+[[node]]
+id = "B"
+demand = { protected = "0 GWh/d", industry = "50 GWh/d", power = "0 GWh/d" }
+
+[[origin]]
+id = "RU"
+country = "RU"
+kind = "pipe"
+price = "15 EUR/MWh"
+capacity = "60 GWh/d"
+
+[[origin]]
+id = "NO"
+country = "NO"
+kind = "pipe"
+price = "20 EUR/MWh"
+capacity = "100 GWh/d"
+
+[[pipeline]]
+id = "ru-a"
+from = "RU"
+to = "A"
+capacity = "200 GWh/d"
+
+[[pipeline]]
+id = "no-a"
+from = "NO"
+to = "A"
+capacity = "200 GWh/d"
+
+[[pipeline]]
+id = "a-b"
+from = "A"
+to = "B"
+capacity = "200 GWh/d"
+
+[[policy]]
+id = "base"
+"#;
+    let (prep, outs) = run(text);
+    let o = &policy(&outs, "base")[0];
+    let nc = prep.nets[0].countries.len();
+    let (ru, no) = (country(&prep, "RU"), country(&prep, "NO"));
+    for n in [node(&prep, "A"), node(&prep, "B")] {
+        assert_gwh!(o.consumption[n * nc + ru], 930.0, "RU in node {n}");
+        assert_gwh!(o.consumption[n * nc + no], 620.0, "NO in node {n}");
+    }
+    assert_gwh!(o.pipeline_flow[pipe(&prep, "a-b")], 1550.0, "transit");
+    assert_gwh!(
+        o.pipeline_dependency[pipe(&prep, "a-b")],
+        930.0,
+        "RU part of transit"
+    );
+}
+
+/// Storage keeps the mix of what went in. April–November 2021; A (20 GWh/d
+/// industry) has empty storage of 600 GWh (injection 10, withdrawal 20
+/// GWh/d). Until September only RU can deliver: April injects 300 GWh and
+/// May the remaining 300 (rate 310): storage full of Russian gas. From
+/// October RU is cut (scheduled event) and NO's pipeline comes online.
+/// October: no planned withdrawal (floor 100 %), A's 620 GWh are all NO.
+/// November: planned floor 75 % → withdraw 150 GWh of Russian gas, NO
+/// supplies 600 − 150 = 450, so A's consumption is 150 RU / 450 NO.
+#[test]
+fn storage_withdrawal_carries_injected_mix() {
+    let text = r#"
+[scenario]
+name = "stored-mix"
+start = "2021-04"
+end = "2021-11"
+baseline = "base"
+
+[[node]]
+id = "A"
+demand = { protected = "0 GWh/d", industry = "20 GWh/d", power = "0 GWh/d" }
+storage = { volume = "600 GWh", injection = "10 GWh/d", withdrawal = "20 GWh/d", initial_fill = "0 %" }
+
+[[origin]]
+id = "RU"
+country = "RU"
+kind = "pipe"
+price = "15 EUR/MWh"
+capacity = "100 GWh/d"
+
+[[origin]]
+id = "NO"
+country = "NO"
+kind = "pipe"
+price = "20 EUR/MWh"
+capacity = "100 GWh/d"
+
+[[pipeline]]
+id = "ru-a"
+from = "RU"
+to = "A"
+capacity = "100 GWh/d"
+
+[[pipeline]]
+id = "no-a"
+from = "NO"
+to = "A"
+capacity = "100 GWh/d"
+online = "2021-10"
+
+[[event]]
+target = "RU"
+start = "2021-10"
+severity = "100 %"
+
+[[policy]]
+id = "base"
+"#;
+    let (prep, outs) = run(text);
+    let o = policy(&outs, "base");
+    assert_eq!(o.len(), 8);
+    let a = node(&prep, "A");
+    let nc = prep.nets[0].countries.len();
+    let (ru, no) = (country(&prep, "RU"), country(&prep, "NO"));
+    assert_gwh!(o[0].level[a], 300.0, "April");
+    assert_gwh!(o[1].level[a], 600.0, "May");
+    assert_gwh!(o[5].level[a], 600.0, "September");
+    assert_gwh!(o[6].consumption[a * nc + no], 620.0, "October NO");
+    assert_gwh!(o[6].consumption[a * nc + ru], 0.0, "October RU");
+    assert_gwh!(o[7].withdrawal[a], 150.0, "November withdrawal");
+    assert_gwh!(o[7].consumption[a * nc + ru], 150.0, "November RU");
+    assert_gwh!(o[7].consumption[a * nc + no], 450.0, "November NO");
+}
