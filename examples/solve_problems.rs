@@ -20,7 +20,10 @@ struct Problem {
 fn read(path: &str) -> Result<Problem, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
     let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
-    let int = |x: &serde_json::Value| x.as_i64().ok_or_else(|| format!("{path}: expected an integer, got {x}"));
+    let int = |x: &serde_json::Value| {
+        x.as_i64()
+            .ok_or_else(|| format!("{path}: expected an integer, got {x}"))
+    };
     let nodes = v["nodes"].as_array().ok_or(format!("{path}: no nodes"))?;
     let arcs = v["arcs"].as_array().ok_or(format!("{path}: no arcs"))?;
     let mut topology = Topology::new(nodes.len());
@@ -34,9 +37,18 @@ fn read(path: &str) -> Result<Problem, String> {
         cap.push(int(&a["capacity"])?);
         cost.push(int(&a["cost"])?);
     }
-    let supply = nodes.iter().map(|n| int(&n["supply"])).collect::<Result<_, _>>()?;
+    let supply = nodes
+        .iter()
+        .map(|n| int(&n["supply"]))
+        .collect::<Result<_, _>>()?;
     let key = format!("{}|{}|{}", v["scenario"], v["policy"], v["trial"]);
-    Ok(Problem { key, topology, supply, cap, cost })
+    Ok(Problem {
+        key,
+        topology,
+        supply,
+        cap,
+        cost,
+    })
 }
 
 fn main() {
@@ -73,8 +85,13 @@ fn main() {
         let warm_us = if same {
             let (_, s) = warm.as_mut().expect("checked");
             let t0 = Instant::now();
-            let sol = s.solve_warm(&p.supply, &p.cap, &p.cost).expect("a solvable problem stays solvable warm");
-            assert_eq!(sol.objective, objective, "warm and cold optima differ on {f}");
+            let sol = s
+                .solve_warm(&p.supply, &p.cap, &p.cost)
+                .expect("a solvable problem stays solvable warm");
+            assert_eq!(
+                sol.objective, objective,
+                "warm and cold optima differ on {f}"
+            );
             Some(t0.elapsed().as_secs_f64() * 1e6)
         } else {
             let mut s = NetworkSimplex::new(&p.topology);

@@ -144,8 +144,8 @@ mode = "national-first"
 /// Same sector everywhere: 150 GWh/d wanted, 112.5 available, 37.5 short.
 ///
 /// Cooperative: each node's industry demand is four tranches of 12.5 GWh/d
-/// at 300/375/450/525 EUR/MWh. The cheapest 37.5 GWh/d to cut are the three
-/// first tranches (300 each); cutting a second tranche anywhere costs 75
+/// at 300/330/360/390 EUR/MWh. The cheapest 37.5 GWh/d to cut are the three
+/// first tranches (300 each); cutting a second tranche anywhere costs 30
 /// more, far more than the ≤ 3 EUR/MWh of tariff it could save. So every
 /// node is cut exactly 12.5 GWh/d = 387.5 GWh (25 %).
 ///
@@ -170,10 +170,10 @@ fn chain_same_sector_coop_spreads_national_cuts_downstream() {
 
 /// A has power demand, B industry, C protected: 50 GWh/d each, 37.5 short.
 ///
-/// Cooperative: cheapest cuts are A's power tranches 0 and 1 (200, 250;
-/// 12.5 GWh/d each), then for the last 12.5 GWh/d A's power tranche 2 (300,
-/// saving 1 EUR/MWh of tariff) competes with B's industry tranche 0 (300,
-/// saving 2): B is cut. So A 25 GWh/d (775 GWh), B 12.5 (387.5), C 0.
+/// Cooperative: sector priority is strict, so power is cut before any
+/// industry: A's power tranches 0, 1 and 2 (200, 220, 240 EUR/MWh; 12.5
+/// GWh/d each) are all cheaper than B's first industry tranche (300). So
+/// A 37.5 GWh/d (1162.5 GWh), B 0, C 0.
 ///
 /// National-first: penalties flat, A's power (200) is the cheapest to cut,
 /// so the first solve cuts A by 37.5 GWh/d while A passes 100 GWh/d on to
@@ -189,8 +189,8 @@ fn chain_priorities_national_first_upstream_keeps_its_gas() {
     let (prep, outs) = run(&chain(["power", "industry", "protected"]));
     let (a, b, c) = (node(&prep, "A"), node(&prep, "B"), node(&prep, "C"));
     let coop = &policy(&outs, "coop")[0];
-    assert_gwh!(unserved(coop, a), 775.0, "coop A");
-    assert_gwh!(unserved(coop, b), 387.5, "coop B");
+    assert_gwh!(unserved(coop, a), 1162.5, "coop A");
+    assert_gwh!(unserved(coop, b), 0.0, "coop B");
     assert_gwh!(unserved(coop, c), 0.0, "coop C");
     let nat = &policy(&outs, "national")[0];
     assert_gwh!(unserved(nat, a), 0.0, "national A keeps its gas");
@@ -201,7 +201,7 @@ fn chain_priorities_national_first_upstream_keeps_its_gas() {
 }
 
 /// One node, 100 GWh/d of industry demand, RU gas plentiful at 20+1
-/// EUR/MWh; storage 3000 GWh, injection 12 GWh/d, withdrawal 20 GWh/d
+/// EUR/MWh; storage 3000 GWh, injection 9.5 GWh/d, withdrawal 20 GWh/d
 /// (knee 40 %), 60 % full on 1 January 2021. Twelve monthly steps.
 const STORAGE: &str = r#"
 [scenario]
@@ -213,7 +213,7 @@ baseline = "base"
 [[node]]
 id = "A"
 demand = { protected = "0 GWh/d", industry = "100 GWh/d", power = "0 GWh/d" }
-storage = { volume = "3000 GWh", injection = "12 GWh/d", withdrawal = "20 GWh/d", initial_fill = "60 %" }
+storage = { volume = "3000 GWh", injection = "9.5 GWh/d", withdrawal = "20 GWh/d", initial_fill = "60 %" }
 
 [[origin]]
 id = "RU"
@@ -240,25 +240,29 @@ targets = [{ date = "05-01", fill = "30 %" }, { date = "11-01", fill = "90 %" }]
 "#;
 
 /// Levels at the end of each month, by hand. Planned withdrawal (1
-/// EUR/MWh, cheaper than imports) goes down to PLANNED_FLOOR; the rate is
-/// 20 GWh/d × min(fill/0.4, 1).
-/// Jan: 1800 − (1800 − 0.45·3000 = 450) = 1350 (rate 620 ≥ 450).
-/// Feb: 1350 − 450 = 900 (fill 0.45: rate 560). Mar: 900 − 450 = 450
-/// (fill 0.30: rate 620·0.75 = 465 ≥ 450). Apr–Sep: seasonal injection
-/// (worth 60 > 21 EUR/MWh) at the full rate 12 GWh/d: +360, +372, +360,
-/// +372, +372, +360 → 810, 1182, 1542, 1914, 2286, 2646. Oct: neither
-/// seasonal nor a floor below 100 %: 2646. Nov: floor 0.75 → 2250
-/// (withdraw 396 ≤ rate 600). Dec: floor 0.60 → 1800.
-/// With the target (90 % on 1 November): identical until September
-/// (injection is at its rate anyway), then October injects the missing
-/// 2700 − 2646 = 54 GWh (worth 150 EUR/MWh), reaching exactly 90 %;
-/// November withdraws to 2250, December to 1800.
+/// EUR/MWh, cheaper than imports) goes down to PLANNED_FLOOR (end of Jan
+/// 55 %, Feb 42 %, Mar 30 %, Nov 85 %, Dec 70 %); the rate is 20 GWh/d ×
+/// min(fill/0.4, 1).
+/// Jan: 1800 → 0.55·3000 = 1650 (withdraw 150 ≤ rate 620). Feb: → 1260
+/// (390 ≤ 560). Mar: → 900 (360; fill 0.42 ≥ 0.4, rate 620). Apr–Sep:
+/// seasonal injection (worth 60 > 21 EUR/MWh) at the full rate 9.5 GWh/d:
+/// +285, +294.5, +285, +294.5, +294.5, +285 → 1185, 1479.5, 1764.5, 2059,
+/// 2353.5, 2638.5. Oct: neither seasonal nor a floor below 100 %: 2638.5.
+/// Nov: floor 0.85 → 2550 (withdraw 88.5). Dec: floor 0.70 → 2100.
+/// With the target (30 % on 1 May rising linearly to 90 % on 1 November):
+/// injection runs at its full rate anyway from April to September (in May
+/// part of it counts as target injection: 1 June asks 0.30 + 31/184·0.6 =
+/// 40.1 % = 1203 > 1185), so the levels are the same; on 1 October the
+/// trajectory asks 79.9 % = 2397 < 2638.5, then
+/// October injects the missing 2700 − 2638.5 = 61.5 GWh (worth 150
+/// EUR/MWh), reaching exactly 90 %; November withdraws 150 to 2550,
+/// December to 2100.
 #[test]
 fn storage_fills_in_summer_empties_in_winter_and_meets_target() {
     let (prep, outs) = run(STORAGE);
     let a = node(&prep, "A");
     let base = [
-        1350.0, 900.0, 450.0, 810.0, 1182.0, 1542.0, 1914.0, 2286.0, 2646.0, 2646.0, 2250.0, 1800.0,
+        1650.0, 1260.0, 900.0, 1185.0, 1479.5, 1764.5, 2059.0, 2353.5, 2638.5, 2638.5, 2550.0, 2100.0,
     ];
     let mut target = base;
     target[9] = 2700.0;
@@ -266,7 +270,12 @@ fn storage_fills_in_summer_empties_in_winter_and_meets_target() {
         let o = policy(&outs, id);
         assert_eq!(o.len(), 12);
         for (m, w) in want.iter().enumerate() {
-            assert_gwh!(o[m].level[a], *w, "{id} level end of month {}", m + 1);
+            // Under the target, injection is split between the target
+            // and the seasonal tranche, each rounded down to whole MWh:
+            // up to 1 MWh a month is lost to rounding.
+            let tol = if id == "target" { 0.01 } else { 1e-3 };
+            let g = o[m].level[a];
+            assert!((g - w).abs() <= tol, "{id} level end of month {}: got {g}, want {w}", m + 1);
             assert_gwh!(unserved(&o[m], a), 0.0, "{id} unserved month {}", m + 1);
         }
         // Monotone in the right months: down Jan–Mar and Nov–Dec, up Apr–Sep.
@@ -282,7 +291,8 @@ fn storage_fills_in_summer_empties_in_winter_and_meets_target() {
     let t = policy(&outs, "target");
     assert!((t[9].target[a] - 0.9).abs() < 1e-9, "target on 1 Nov");
     assert!(close(t[9].level[a] / t[9].volume[a] * 3000.0, 2700.0));
-    assert_gwh!(t[9].injection[a], 54.0, "October target injection");
+    // 61.5 GWh plus the few MWh lost to rounding in May–September.
+    assert!((t[9].injection[a] - 61.5).abs() <= 0.01, "October target injection {}", t[9].injection[a]);
 }
 
 fn contract_case(take_or_pay: &str) -> String {
@@ -595,8 +605,8 @@ id = "base"
 /// May the remaining 300 (rate 310): storage full of Russian gas. From
 /// October RU is cut (scheduled event) and NO's pipeline comes online.
 /// October: no planned withdrawal (floor 100 %), A's 620 GWh are all NO.
-/// November: planned floor 75 % → withdraw 150 GWh of Russian gas, NO
-/// supplies 600 − 150 = 450, so A's consumption is 150 RU / 450 NO.
+/// November: planned floor 85 % → withdraw 90 GWh of Russian gas, NO
+/// supplies 600 − 90 = 510, so A's consumption is 90 RU / 510 NO.
 #[test]
 fn storage_withdrawal_carries_injected_mix() {
     let text = r#"
@@ -657,7 +667,7 @@ id = "base"
     assert_gwh!(o[5].level[a], 600.0, "September");
     assert_gwh!(o[6].consumption[a * nc + no], 620.0, "October NO");
     assert_gwh!(o[6].consumption[a * nc + ru], 0.0, "October RU");
-    assert_gwh!(o[7].withdrawal[a], 150.0, "November withdrawal");
-    assert_gwh!(o[7].consumption[a * nc + ru], 150.0, "November RU");
-    assert_gwh!(o[7].consumption[a * nc + no], 450.0, "November NO");
+    assert_gwh!(o[7].withdrawal[a], 90.0, "November withdrawal");
+    assert_gwh!(o[7].consumption[a * nc + ru], 90.0, "November RU");
+    assert_gwh!(o[7].consumption[a * nc + no], 510.0, "November NO");
 }

@@ -35,8 +35,11 @@ pub const UNSERVED_PENALTY: [f64; 3] = [2000.0, 300.0, 200.0];
 /// Unserved demand is split into this many equal tranches per sector.
 pub const TRANCHES: usize = 4;
 /// In cooperative mode each further tranche costs this much more (share of
-/// the base penalty), so cuts spread across nodes before any node is cut deep.
-pub const TRANCHE_STEP: f64 = 0.25;
+/// the base penalty), so cuts spread across nodes before any node is cut
+/// deep. Small enough that sector priority stays strict: power's dearest
+/// tranche (200 · 1.3 = 260) is below industry's cheapest (300), industry's
+/// dearest (390) far below protected customers' cheapest (2000).
+pub const TRANCHE_STEP: f64 = 0.1;
 /// Value of injecting towards a storage target, EUR/MWh: above any gas
 /// price, below any unserved penalty (no one is cut to fill storage).
 pub const TARGET_INJECTION_VALUE: f64 = 150.0;
@@ -50,13 +53,20 @@ pub const EMERGENCY_WITHDRAWAL_COST: f64 = 190.0;
 /// Regasification send-out cost, EUR/MWh.
 pub const REGAS_COST: f64 = 0.5;
 /// Planned storage floor at the end of each calendar month (fraction of
-/// working volume): a normal winter draws storage down to ≈ 15 % by April;
-/// from April to October the floor is 100 %, i.e. no planned withdrawal
-/// while storage is being filled (withdrawing and injecting in the same
-/// season would be a pointless round trip).
+/// working volume). Operators keep a reserve through winter: EU storage on
+/// 1 April was 18–55 % full in 2015–2021, ≈ 30–35 % on average (GIE AGSI+),
+/// so a normal winter draws storage down to 30 % by the end of March.
+/// Below the floor storage still serves demand before anyone is cut (at
+/// [`EMERGENCY_WITHDRAWAL_COST`]), but imports come first. From April to
+/// October the floor is 100 %: no planned withdrawal while storage is being
+/// filled (withdrawing and injecting in one season is a pointless round trip).
 pub const PLANNED_FLOOR: [f64; 12] = [
-    0.45, 0.30, 0.15, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.75, 0.60,
+    0.55, 0.42, 0.30, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.85, 0.70,
 ];
+/// Smallest cost of moving gas between nodes, EUR/MWh: a zero-cost loop of
+/// flows would be an optimum too, and a loop with no gas entering it has no
+/// origin to trace. One cent per MWh makes every loop cost something.
+pub const MIN_TRANSPORT_COST: f64 = 0.01;
 
 /// What an arc stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -517,6 +527,19 @@ impl Network {
             })
             .collect();
         let mut booked = vec![0.0; model.pipelines.len()];
+        // Share of each pipeline reserved for its owners' home markets.
+        let reserved: Vec<f64> = model
+            .pipelines
+            .iter()
+            .enumerate()
+            .map(|(i, pipe)| {
+                if pipe.capacity_rights {
+                    p.stakes[i].iter().filter(|(c, _)| self.rights_arc_exists(i, *c)).map(|(_, s)| s).sum::<f64>().min(1.0)
+                } else {
+                    0.0
+                }
+            })
+            .collect();
         let mut lng_booked = vec![0.0; nn];
 
         let mut cap = vec![0.0; self.arcs.len()];
@@ -538,7 +561,8 @@ impl Network {
                     1.0 - c.take_or_pay
                 };
                 let route_cap = match c.route {
-                    Some(r) => pipeline_cap[r] - booked[r],
+                    // Capacity reserved for owners is not for sale.
+                    Some(r) => pipeline_cap[r] * (1.0 - reserved[r]) - booked[r],
                     None if model.origins[c.seller].kind == OriginKind::Lng => {
                         p.regas[c.buyer] * lng_avail[c.buyer] * days - lng_booked[c.buyer]
                     }
@@ -600,7 +624,11 @@ impl Network {
                         Endpoint::Origin(o) => p.origin_price[o],
                         Endpoint::Node(_) => 0.0,
                     };
-                    cost[a] = price_o + p.tariff[i];
+                    cost[a] = price_o
+                        + match pipe.from {
+                            Endpoint::Origin(_) => p.tariff[i],
+                            Endpoint::Node(_) => p.tariff[i].max(MIN_TRANSPORT_COST),
+                        };
                     price[a] = price_o;
                     let cut = match pipe.from {
                         Endpoint::Origin(o) => delivery[o * nn + pipe.to],
@@ -614,16 +642,7 @@ impl Network {
                                     .map_or(0.0, |off| overlap(day, days, off, None));
                             p.reverse[i] * up * pipe_avail[i] * days
                         } else {
-                            let reserved: f64 = if pipe.capacity_rights {
-                                p.stakes[i]
-                                    .iter()
-                                    .filter(|(c, _)| self.rights_arc_exists(i, *c))
-                                    .map(|(_, s)| s)
-                                    .sum()
-                            } else {
-                                0.0
-                            };
-                            ((pipeline_cap[i] * (1.0 - reserved)) - booked[i]).max(0.0)
+                            ((pipeline_cap[i] * (1.0 - reserved[i])) - booked[i]).max(0.0)
                         };
                 }
                 ArcKind::Rights {
@@ -890,14 +909,19 @@ impl Params {
                 .collect(),
             contract_volume: model.contracts.iter().map(|c| c.volume).collect(),
             contract_price: model.contracts.iter().map(|c| c.price).collect(),
-            lng_available: model
-                .lng
-                .as_ref()
-                .map_or(BIG, |l| staged(&l.available, day)),
+            // Before its first date the LNG market offers its first volume.
+            lng_available: model.lng.as_ref().and_then(|l| l.available.first().map(|f| (l, f.1))).map_or(BIG, |(l, first)| {
+                if l.available[0].0 > day { first } else { staged(&l.available, day) }
+            }),
             solidarity: model.solidarity,
         };
         // Stake trades accumulate from their start on.
-        for m in pol.measures.iter().filter(|m| m.active(day)) {
+        // Measures apply in order of their start dates, so a later one
+        // overrides an earlier one; on the same date, file order decides
+        // (validation refuses conflicting measures with the same date).
+        let mut active: Vec<&MeasureM> = pol.measures.iter().filter(|m| m.active(day)).collect();
+        active.sort_by_key(|m| m.start.unwrap_or(DISTANT_PAST));
+        for m in active {
             match &m.kind {
                 MeasureKind::Embargo { origins, share } => {
                     for &o in origins {

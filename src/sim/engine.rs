@@ -125,6 +125,10 @@ pub struct StepOut {
     pub pipeline_dependency: Vec<f64>,
     /// Volume taken under each contract, GWh.
     pub contract_taken: Vec<f64>,
+    /// Volume each contract's buyer must pay for whether taken or not this
+    /// step, GWh: the take-or-pay part of what the seller could deliver
+    /// (an outage on the route or at the seller excuses the buyer).
+    pub contract_owed: Vec<f64>,
     /// Solver iterations of this step (for benchmarks).
     pub iterations: u64,
 }
@@ -187,6 +191,7 @@ impl<'a> Engine<'a> {
                 pipeline_flow: vec![0.0; np],
                 pipeline_dependency: vec![0.0; np],
                 contract_taken: vec![0.0; model.contracts.len()],
+                contract_owed: vec![0.0; model.contracts.len()],
                 iterations: 0,
             },
         }
@@ -462,6 +467,12 @@ impl<'a> Engine<'a> {
         out.pipeline_flow.iter_mut().for_each(|x| *x = 0.0);
         out.pipeline_dependency.iter_mut().for_each(|x| *x = 0.0);
         out.contract_taken.iter_mut().for_each(|x| *x = 0.0);
+        out.contract_owed.iter_mut().for_each(|x| *x = 0.0);
+        for (a, arc) in net.arcs.iter().enumerate() {
+            if let ArcKind::Contract { contract, take_or_pay: true } = arc.kind {
+                out.contract_owed[contract] += self.capf[a];
+            }
+        }
         self.external.iter_mut().for_each(|x| *x = 0.0);
         self.edges.clear();
         // LNG pool mix: what the LNG origins put in.
@@ -513,13 +524,16 @@ impl<'a> Engine<'a> {
                         }
                     }
                 }
-                ArcKind::Contract { contract, .. } => {
+                ArcKind::Contract { contract, take_or_pay } => {
                     let k = &model.contracts[contract];
                     let c = net.origin_country[k.seller];
                     self.external[k.buyer * nc + c] += f;
                     out.imports[k.buyer] += f;
                     out.contract_taken[contract] += f;
-                    out.cost[k.buyer] += f * price(a) * 1e3;
+                    // The take-or-pay part costs nothing at the margin (it
+                    // is paid anyway) but it is paid: count its price.
+                    let paid = if take_or_pay { plan.cost[a] + k.price } else { price(a) };
+                    out.cost[k.buyer] += f * paid * 1e3;
                     if net.dependency[c] {
                         out.direct_dependency[k.buyer] += f;
                     }

@@ -8,7 +8,7 @@
 //! 1 February is the level at the start of the step that begins that day.
 
 use super::engine::StepOut;
-use crate::network::{ArcKind, Network};
+use crate::network::Network;
 use crate::scenario::Model;
 
 /// A recorded quantity.
@@ -443,15 +443,9 @@ impl Recorder {
                 }
             }
         }
-        // Take-or-pay: owed per the plan's take-or-pay tranche.
-        for (a, arc) in net.arcs.iter().enumerate() {
-            if let ArcKind::Contract {
-                contract,
-                take_or_pay: true,
-            } = arc.kind
-            {
-                self.top_owed[contract * ny + year] += plan.cap[a];
-            }
+        // Take-or-pay: owed as far as the seller could deliver.
+        for (k, &x) in out.contract_owed.iter().enumerate() {
+            self.top_owed[k * ny + year] += x;
         }
         for (k, &x) in out.contract_taken.iter().enumerate() {
             self.top_taken[k * ny + year] += x;
