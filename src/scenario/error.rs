@@ -1,4 +1,10 @@
 //! Errors in scenario files, each with its place and a fix.
+//!
+//! Role: the error type of [`super::validate::load`] and
+//! [`super::validate::load_str`], and the [`Locator`] that turns the byte
+//! spans of the TOML parser into the 1-based line and column people see
+//! in an editor. Invariant: an [`ScenarioError::Invalid`] always holds at
+//! least one [`Problem`], each with a line ≥ 1 and a non-empty message.
 
 use std::fmt;
 use std::ops::Range;
@@ -7,7 +13,7 @@ use std::path::PathBuf;
 /// One problem found in a scenario file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
-    /// 1-based line and column of the offending value (0 if unknown).
+    /// 1-based line and column (in characters) of the offending value.
     pub line: usize,
     pub column: usize,
     pub message: String,
@@ -70,27 +76,59 @@ fn render(path: &std::path::Path, problems: &[Problem]) -> String {
 /// Maps byte offsets of a source text to 1-based line and column.
 pub struct Locator<'a> {
     text: &'a str,
+    /// Byte offset of the start of each line; a binary search finds a
+    /// line, so a file with thousands of problems is not scanned once per
+    /// problem.
+    line_starts: Vec<usize>,
 }
 
 impl<'a> Locator<'a> {
     pub fn new(text: &'a str) -> Self {
-        Locator { text }
+        let line_starts = std::iter::once(0)
+            .chain(
+                text.bytes()
+                    .enumerate()
+                    .filter(|&(_, b)| b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
+            .collect();
+        Locator { text, line_starts }
     }
 
+    /// 1-based line and column (in characters) of the start of `span`;
+    /// offsets past the end are clamped to the end.
     pub fn place(&self, span: &Range<usize>) -> (usize, usize) {
         let at = span.start.min(self.text.len());
+        // Number of line starts at or before `at` = the 1-based line.
+        let line = self.line_starts.partition_point(|&s| s <= at);
+        let line_start = self.line_starts[line - 1];
         let before = &self.text.as_bytes()[..at];
-        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
         // Columns count characters, as editors show them.
         let column = String::from_utf8_lossy(&before[line_start..])
             .chars()
             .count()
             + 1;
         (line, column)
+    }
+
+    /// Span of the value of the first `key = …` line, for the few values
+    /// the model keeps without a span (plain lists). A heuristic: a key of
+    /// the same name in another table would be found too, so callers give
+    /// keys that are unique in the format.
+    pub fn find_key(&self, key: &str) -> Option<Range<usize>> {
+        let mut offset = 0;
+        for line in self.text.split_inclusive('\n') {
+            let start = line.len() - line.trim_start().len();
+            if let Some(rest) = line[start..].strip_prefix(key) {
+                let after = rest.trim_start();
+                if let Some(value) = after.strip_prefix('=') {
+                    let v = offset + line.len() - value.trim_start().len();
+                    return Some(v..v);
+                }
+            }
+            offset += line.len();
+        }
+        None
     }
 
     pub fn problem(&self, span: &Range<usize>, message: String, help: Option<String>) -> Problem {

@@ -89,6 +89,14 @@ pub fn parse_date(text: &str) -> Result<Day, String> {
 
 /// Parse a day of the year `MM-DD` into (month, day).
 pub fn parse_month_day(text: &str) -> Result<(u32, u32), String> {
+    // Exactly two parts: "11" alone would otherwise read as 2001-11, i.e.
+    // 1 November, and hide a forgotten day.
+    if text.trim().split('-').count() != 2 {
+        return Err(format!(
+            "'{}' is not a day of the year (expected MM-DD, e.g. 11-01)",
+            text.trim()
+        ));
+    }
     let day = parse_date(&format!("2001-{}", text.trim()))
         .map_err(|e| format!("{e} (expected MM-DD, e.g. 11-01)"))?;
     let (_, m, d) = day.ymd();
@@ -123,5 +131,7 @@ mod tests {
         assert!(parse_date("").is_err());
         assert_eq!(parse_month_day("11-01"), Ok((11, 1)));
         assert!(parse_month_day("02-30").is_err());
+        assert!(parse_month_day("11").is_err());
+        assert!(parse_month_day("2022-11-01").is_err());
     }
 }

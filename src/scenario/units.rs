@@ -14,6 +14,45 @@
 
 use std::fmt;
 
+/// Largest magnitude accepted for a rate: 100 000 TWh/y (in GWh/d).
+///
+/// Why: the engine turns every step's volumes into integer MWh for the
+/// min-cost-flow solver and treats 10⁷ GWh per step as "unbounded"
+/// (`network::BIG`). 100 000 TWh/y is ≈ 8.3 × 10⁶ GWh in a month, below
+/// that, and still more than twice the world's gas consumption
+/// (≈ 4 000 bcm/y ≈ 44 000 TWh/y), so no real scenario comes near it.
+pub const MAX_RATE_GWH_PER_DAY: f64 = 1e8 / 365.25;
+
+// A 31-day month at the rate limit stays below the network's "unbounded"
+// 10⁷ GWh per step (checked when compiling).
+const _: () = assert!(MAX_RATE_GWH_PER_DAY * 31.0 < 1e7);
+
+/// Largest magnitude accepted for an energy or volume: 100 000 TWh (in
+/// GWh), far above all the world's storage (≈ 4 500 TWh of working gas).
+pub const MAX_ENERGY_GWH: f64 = 1e8;
+
+/// Largest magnitude accepted for a price: 100 000 EUR/MWh (the record
+/// day-ahead TTF price, August 2022, was ≈ 340 EUR/MWh). Keeps the
+/// solver's integer costs (EUR/MWh × 100) far from overflow.
+pub const MAX_PRICE_EUR_PER_MWH: f64 = 1e5;
+
+/// Longest duration accepted: 100 years (in days).
+pub const MAX_DURATION_DAYS: f64 = 100.0 * 365.25;
+
+/// The largest magnitude a quantity of `dim` may have, in internal units,
+/// with the same limit as users write it; `None` where the field's own
+/// range check is tighter (shares, yearly rates, calorific value).
+/// docs/scenario-format.md ("Limits") lists these.
+pub fn limit(dim: Dimension) -> Option<(f64, &'static str)> {
+    match dim {
+        Dimension::Rate => Some((MAX_RATE_GWH_PER_DAY, "100000 TWh/y (≈ 9200 bcm/y)")),
+        Dimension::Energy => Some((MAX_ENERGY_GWH, "100000 TWh (≈ 9200 bcm)")),
+        Dimension::Price => Some((MAX_PRICE_EUR_PER_MWH, "100000 EUR/MWh")),
+        Dimension::Duration => Some((MAX_DURATION_DAYS, "100 y")),
+        Dimension::Share | Dimension::PerYear | Dimension::CalorificValue => None,
+    }
+}
+
 /// Default gross calorific value, kWh/m³ (European Commission storage
 /// reports imply ≈ 10.9; see DATA.md).
 pub const DEFAULT_GCV_KWH_PER_M3: f64 = 10.9;
@@ -133,6 +172,12 @@ fn duration_days(unit: &str) -> Option<f64> {
 /// are optional; `_` and `,` are not thousands separators (refused).
 fn split(text: &str) -> Result<(f64, &str), UnitError> {
     let t = text.trim();
+    // Rust's float parser would take "NaN" and "inf"; the scan below stops
+    // before them. Name them for what they are rather than "not a number".
+    let lower = t.trim_start_matches(['+', '-']).to_ascii_lowercase();
+    if lower.starts_with("nan") || lower.starts_with("inf") {
+        return Err(UnitError::NotFinite);
+    }
     let end = t
         .char_indices()
         .find(|&(i, c)| {
@@ -344,12 +389,38 @@ mod tests {
         );
         assert_eq!(
             parse("NaN TWh", Dimension::Energy, G),
-            Err(UnitError::NotANumber)
+            Err(UnitError::NotFinite)
+        );
+        assert_eq!(
+            parse("-inf bcm/y", Dimension::Rate, G),
+            Err(UnitError::NotFinite)
+        );
+        assert_eq!(
+            parse("infinity %", Dimension::Share, G),
+            Err(UnitError::NotFinite)
         );
         assert_eq!(
             parse("1,5 bcm", Dimension::Energy, G),
             Err(UnitError::UnknownUnit(",5 bcm".into()))
         );
+    }
+
+    #[test]
+    fn limits_match_what_they_say() {
+        // The text shown with each limit parses to the limit itself.
+        for (text, dim) in [
+            ("100000 TWh/y", Dimension::Rate),
+            ("100000 TWh", Dimension::Energy),
+            ("100000 EUR/MWh", Dimension::Price),
+            ("100 y", Dimension::Duration),
+        ] {
+            let (max, shown) = limit(dim).unwrap();
+            assert!(shown.starts_with(text), "{shown}");
+            assert!(close(parse(text, dim, G).unwrap(), max), "{text}");
+        }
+        // ≈ 9200 bcm/y: 1e8 GWh / 10 900 GWh per bcm = 9174 bcm.
+        assert!((1e8_f64 / 10_900.0 - 9174.3).abs() < 0.1);
+        assert_eq!(limit(Dimension::Share), None);
     }
 
     #[test]

@@ -4,12 +4,24 @@
 //! TOML deserializer gives); every semantic problem after that is collected
 //! and reported together, each with its line, column and a fix, in the
 //! order of the file.
+//!
+//! Inputs: the text of a scenario file (any text: this must not panic, and
+//! a fuzz target checks that, see fuzz/). Output: the parsed file and a
+//! [`Model`] whose invariants are listed in `resolved.rs`, or a
+//! [`ScenarioError`] with at least one problem, each with line ≥ 1.
+//!
+//! Beyond finiteness, quantities are held to documented magnitude limits
+//! ([`super::units::limit`]: rates ≤ 100 000 TWh/y, energies ≤ 100 000 TWh,
+//! prices ≤ 100 000 EUR/MWh, durations ≤ 100 y; yearly trends within
+//! (-100 %, +100 %] that must not compound past the rate limit; scale
+//! factors ≤ 10 000 %; at most [`MAX_NODES`] nodes), because the engine
+//! turns volumes and prices into integers for the solver.
 
 use super::error::{Locator, Problem, ScenarioError};
 use super::model::*;
 use super::resolved::*;
 use super::time::{Day, parse_date, parse_month_day};
-use super::units::{DEFAULT_GCV_KWH_PER_M3, Dimension, parse};
+use super::units::{DEFAULT_GCV_KWH_PER_M3, Dimension, UnitError, limit, parse};
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
@@ -33,10 +45,17 @@ pub fn load_str(text: &str, path: &Path) -> Result<(ScenarioFile, Model), Scenar
             Some("remove or rename the key; `gasdep schema` lists every field".into())
         } else if message.starts_with("missing field") {
             Some("add the field; docs/scenario-format.md lists what each table needs".into())
-        } else if message.starts_with("invalid type") {
-            Some("quantities are strings with a unit, e.g. capacity = \"55 bcm/y\"".into())
+        } else if message.starts_with("invalid type") && message.ends_with("expected a string") {
+            Some("quantities, dates and ids are quoted strings, e.g. capacity = \"55 bcm/y\"".into())
+        } else if ["invalid type", "invalid value", "invalid length"]
+            .iter()
+            .any(|k| message.starts_with(k))
+        {
+            // serde's wording for a value of the wrong kind.
+            Some("plain numbers (trials, seed, lat, lon, profile, sigma) are unquoted, e.g. trials = 1000; quantities, dates and ids are quoted strings".into())
         } else {
-            None
+            // A TOML syntax error.
+            Some("check the TOML syntax here: strings in double quotes, one `key = value` per line, [table] and [[array]] headers on their own line".into())
         };
         ScenarioError::Invalid {
             path: path.to_path_buf(),
@@ -47,20 +66,21 @@ pub fn load_str(text: &str, path: &Path) -> Result<(ScenarioFile, Model), Scenar
         loc,
         problems: Vec::new(),
         gcv: DEFAULT_GCV_KWH_PER_M3,
+        years: 0.0,
     };
     let model = cx.model(&file);
-    if cx.problems.is_empty() {
-        if let Some(model) = model {
-            return Ok((file, model));
-        }
+    if cx.problems.is_empty()
+        && let Some(model) = model
+    {
+        return Ok((file, model));
     }
     let mut problems = cx.problems;
     problems.sort_by_key(|p| (p.line, p.column));
     if problems.is_empty() {
         // Defensive: a None model always comes with a problem.
         problems.push(Problem {
-            line: 0,
-            column: 0,
+            line: 1,
+            column: 1,
             message: "scenario could not be resolved".into(),
             help: None,
         });
@@ -75,7 +95,15 @@ struct Ctx<'a> {
     loc: Locator<'a>,
     problems: Vec<Problem>,
     gcv: f64,
+    /// Length of the simulated horizon in years (0 until the dates are read);
+    /// bounds what yearly trends can compound to.
+    years: f64,
 }
+
+/// Most nodes a scenario may have. The weather model factors an n × n
+/// correlation matrix (n³/3 operations, 8 n² bytes): 2000 nodes take about
+/// a second and 32 MB; Europe's gas network has a few dozen zones.
+pub const MAX_NODES: usize = 2000;
 
 /// Id tables for references.
 #[derive(Default)]
@@ -125,7 +153,32 @@ impl Ctx<'_> {
 
     fn q(&mut self, q: &Quantity, dim: Dimension, what: &str) -> Option<f64> {
         match parse(q.text(), dim, self.gcv) {
-            Ok(v) => Some(v),
+            Ok(v) => {
+                // Finite is not enough: the engine turns volumes and prices
+                // into integers for the solver (see units::limit).
+                if let Some((max, shown)) = limit(dim)
+                    && v.abs() > max
+                {
+                    self.err(
+                            &q.span(),
+                            format!("{what} \"{}\" is beyond the limit of {shown}", q.text()),
+                            format!("{what} must be at most {shown} in size; check the unit and the exponent"),
+                        );
+                    return None;
+                }
+                Some(v)
+            }
+            Err(UnitError::WrongDimension { unit, found }) => {
+                self.err(
+                    &q.span(),
+                    format!(
+                        "{what} \"{}\" is {found} (unit '{unit}'), but {what} must be {dim}",
+                        q.text()
+                    ),
+                    format!("{what} is {dim}: {}", dim.examples()),
+                );
+                None
+            }
             Err(e) => {
                 self.err(
                     &q.span(),
@@ -211,7 +264,7 @@ impl Ctx<'_> {
                 self.err(
                     &r.span(),
                     format!("{what} '{}' is not defined ({k})", r.get()),
-                    format!("define it or use one of the known ids"),
+                    "define it or use one of the known ids".to_string(),
                 );
                 None
             }
@@ -274,24 +327,30 @@ impl Ctx<'_> {
 
     fn model(&mut self, f: &ScenarioFile) -> Option<Model> {
         let s = &f.scenario;
-        if let Some(q) = &s.calorific_value {
-            if let Some(g) = self.qpos(q, Dimension::CalorificValue, "calorific_value") {
-                if !(8.0..=13.0).contains(&g) {
-                    self.err(
-                        &q.span(),
-                        format!(
-                            "calorific_value {} is outside natural gas's range",
-                            q.text()
-                        ),
-                        "use a value between 8 and 13 kWh/m3 (default 10.9)",
-                    );
-                } else {
-                    self.gcv = g;
-                }
+        if let Some(q) = &s.calorific_value
+            && let Some(g) = self.qpos(q, Dimension::CalorificValue, "calorific_value")
+        {
+            if !(8.0..=13.0).contains(&g) {
+                self.err(
+                    &q.span(),
+                    format!(
+                        "calorific_value {} is outside natural gas's range",
+                        q.text()
+                    ),
+                    "use a value between 8 and 13 kWh/m3 (default 10.9)",
+                );
+            } else {
+                self.gcv = g;
             }
         }
         let name = s.name.get().clone();
-        if name.is_empty()
+        if name.len() > 100 {
+            self.err(
+                &s.name.span(),
+                format!("scenario name is {} characters long", name.chars().count()),
+                "use a short name (at most 100 characters): it becomes a folder name",
+            );
+        } else if name.is_empty()
             || name.starts_with('.')
             || !name
                 .chars()
@@ -329,6 +388,7 @@ impl Ctx<'_> {
             }
             _ => (Day(0), Day(0)),
         };
+        self.years = end.years_since(start).max(0.0);
         let step = match s.step.as_ref().map(|x| (x.get().as_str(), x.span())) {
             None | Some(("month", _)) => StepKind::Month,
             Some(("day", _)) => StepKind::Day,
@@ -349,21 +409,26 @@ impl Ctx<'_> {
             );
         }
         let trials = s.trials.as_ref().map_or(1000, |t| *t.get());
-        if let Some(t) = &s.trials {
-            if *t.get() == 0 || *t.get() > 100_000_000 {
-                self.err(
-                    &t.span(),
-                    format!("trials = {} is out of range", t.get()),
-                    "use 1 to 100 000 000 trials (shard larger runs with --shard)",
-                );
-            }
+        if let Some(t) = &s.trials
+            && (*t.get() == 0 || *t.get() > 100_000_000)
+        {
+            self.err(
+                &t.span(),
+                format!("trials = {} is out of range", t.get()),
+                "use 1 to 100 000 000 trials (shard larger runs with --shard)",
+            );
         }
         let seed = s.seed.as_ref().map_or(1, |t| *t.get());
         let dependency: Vec<String> = match &s.dependency {
             Some(v) => {
                 if v.is_empty() {
+                    // The list has no span in the model: find the key.
+                    let span = self
+                        .loc
+                        .find_key("dependency")
+                        .unwrap_or_else(|| s.name.span());
                     self.err(
-                        &s.baseline.span(),
+                        &span,
                         "dependency = [] counts no country",
                         "list the origin countries to trace, e.g. [\"RU\"]",
                     );
@@ -375,9 +440,10 @@ impl Ctx<'_> {
         let solidarity = self
             .solidarity(&s.solidarity)
             .unwrap_or(Solidarity::Cooperative);
+        // No early return on a bad value: every problem is to be reported.
         let production_price = self.opt(&s.production_price, 15.0, |c, q| {
             c.qpos(q, Dimension::Price, "production_price")
-        })?;
+        });
 
         let mut ids = Ids::default();
         let nodes: Vec<Option<NodeM>> = f
@@ -389,6 +455,16 @@ impl Ctx<'_> {
                 self.node(n)
             })
             .collect();
+        if let Some(n) = f.nodes.get(MAX_NODES) {
+            self.err(
+                &n.id.span(),
+                format!(
+                    "the scenario has {} nodes, more than the {MAX_NODES} a scenario may have",
+                    f.nodes.len()
+                ),
+                "merge nodes into larger zones",
+            );
+        }
         if f.nodes.is_empty() {
             self.err(
                 &s.name.span(),
@@ -451,7 +527,7 @@ impl Ctx<'_> {
             f.nodes.len(),
             &s.name.span(),
         );
-        let price_sd = self.opt(&f.uncertainty.price_sd, 0.0, |c, q| c.share(q, "price_sd"))?;
+        let price_sd = self.opt(&f.uncertainty.price_sd, 0.0, |c, q| c.share(q, "price_sd"));
         let lng = match &f.lng_market {
             None => None,
             Some(m) => self.lng(m),
@@ -487,7 +563,7 @@ impl Ctx<'_> {
             gcv: self.gcv,
             baseline: baseline?,
             solidarity,
-            production_price,
+            production_price: production_price?,
             nodes: nodes?,
             origins: origins?,
             companies,
@@ -496,7 +572,7 @@ impl Ctx<'_> {
             disruptions: disruptions?,
             events: events?,
             weather: weather?,
-            price_sd,
+            price_sd: price_sd?,
             lng,
             policies: policies?,
         })
@@ -538,15 +614,7 @@ impl Ctx<'_> {
         let trend = self.opt(&d.trend, 0.0, |c, q| {
             c.q(q, Dimension::PerYear, "demand.trend")
         });
-        if let (Some(t), Some(q)) = (trend, &d.trend) {
-            if t <= -1.0 || t > 1.0 {
-                self.err(
-                    &q.span(),
-                    format!("demand.trend {} is not a plausible yearly change", q.text()),
-                    "use a change between -100 %/y and +100 %/y",
-                );
-            }
-        }
+        let trend = self.trend(trend, &d.trend, "demand.trend");
         let mut profile = DEFAULT_PROFILE;
         if let Some(p) = &d.profile {
             let v = p.get();
@@ -569,6 +637,7 @@ impl Ctx<'_> {
             c.share(q, "demand.weather_sensitivity")
         });
         let demand = [protected?, industry?, power?];
+        self.compounding(&d.trend, trend, demand.iter().sum(), "demand");
         let january = demand[0] * profile[0] + demand[1] + demand[2] * (0.5 + 0.5 * profile[0]);
         let peak_day = self.opt(&d.peak_day, january * 1.5, |c, q| {
             c.qpos(q, Dimension::Rate, "demand.peak_day")
@@ -580,6 +649,10 @@ impl Ctx<'_> {
                 let trend = self.opt(&p.trend, 0.0, |c, q| {
                     c.q(q, Dimension::PerYear, "production.trend")
                 });
+                let trend = self.trend(trend, &p.trend, "production.trend");
+                if let Some(r) = rate {
+                    self.compounding(&p.trend, trend, r, "production");
+                }
                 let schedule = self.rate_points(&p.schedule, "production.schedule");
                 Some(Some(ProductionM {
                     rate: rate?,
@@ -634,6 +707,42 @@ impl Ctx<'_> {
                 .chain(lng_schedule?)
                 .collect(),
         })
+    }
+
+    /// A yearly change must stay within (-100 %, +100 %] a year.
+    fn trend(&mut self, t: Option<f64>, q: &Option<Quantity>, what: &str) -> Option<f64> {
+        if let (Some(v), Some(q)) = (t, q)
+            && (v <= -1.0 || v > 1.0)
+        {
+            self.err(
+                &q.span(),
+                format!("{what} {} is not a plausible yearly change", q.text()),
+                "use a change above -100 %/y and at most +100 %/y",
+            );
+            return None;
+        }
+        t
+    }
+
+    /// A growing rate compounded over the horizon must stay within the
+    /// rate limit, or the engine's integer volumes would overflow.
+    fn compounding(&mut self, q: &Option<Quantity>, trend: Option<f64>, rate: f64, what: &str) {
+        let (Some(q), Some(t)) = (q, trend) else {
+            return;
+        };
+        let Some((max, shown)) = limit(Dimension::Rate) else {
+            return;
+        };
+        if t > 0.0 && rate > 0.0 && rate * (1.0 + t).powf(self.years) > max {
+            self.err(
+                &q.span(),
+                format!(
+                    "{what} growing by {} would exceed {shown} before the end of the scenario",
+                    q.text()
+                ),
+                "use a smaller trend or a shorter horizon (or a schedule)",
+            );
+        }
     }
 
     fn rate_points(&mut self, pts: &[RatePoint], what: &str) -> Option<Vec<(Day, f64)>> {
@@ -711,48 +820,63 @@ impl Ctx<'_> {
                 None
             }
         };
-        let to = self.lookup(
-            &ids.nodes,
-            &p.to,
-            &format!("pipeline '{}' goes to node", p.id.get()),
-        );
-        if let (Some(Endpoint::Node(a)), Some(b)) = (from, to) {
-            if a == b {
+        let to = match ids.nodes.get(p.to.get()) {
+            Some(&i) => Some(i),
+            None => {
+                let k = known(&ids.nodes);
+                let hint = if ids.origins.contains_key(p.to.get()) {
+                    "; it is an origin, and gas flows from origins only"
+                } else {
+                    ""
+                };
                 self.err(
                     &p.to.span(),
-                    format!("pipeline '{}' goes from a node to itself", p.id.get()),
-                    "a pipeline links two different places",
+                    format!(
+                        "pipeline '{}' goes to unknown node '{}'{hint} ({k})",
+                        p.id.get(),
+                        p.to.get()
+                    ),
+                    "`to` must be the id of a [[node]]",
                 );
+                None
             }
+        };
+        if let (Some(Endpoint::Node(a)), Some(b)) = (from, to)
+            && a == b
+        {
+            self.err(
+                &p.to.span(),
+                format!("pipeline '{}' goes from a node to itself", p.id.get()),
+                "a pipeline links two different places",
+            );
         }
         let capacity = self.qpos(&p.capacity, Dimension::Rate, "capacity");
         let reverse = self.opt(&p.reverse_capacity, 0.0, |c, q| {
             c.qpos(q, Dimension::Rate, "reverse_capacity")
         });
         if let (Some(Endpoint::Origin(_)), Some(r), Some(q)) = (from, reverse, &p.reverse_capacity)
+            && r > 0.0
         {
-            if r > 0.0 {
-                self.err(
-                    &q.span(),
-                    "reverse_capacity on a pipeline from an origin",
-                    "gas cannot flow back into an origin: remove reverse_capacity",
-                );
-            }
+            self.err(
+                &q.span(),
+                "reverse_capacity on a pipeline from an origin",
+                "gas cannot flow back into an origin: remove reverse_capacity",
+            );
         }
         let online = self.opt_date(&p.online, "online");
         let offline = self.opt_date(&p.offline, "offline");
-        if let (Some(Some(a)), Some(Some(b)), Some(off)) = (online, offline, &p.offline) {
-            if b <= a {
-                self.err(
-                    &off.span(),
-                    format!(
-                        "pipeline '{}' goes offline ({}) before it comes online",
-                        p.id.get(),
-                        off.get()
-                    ),
-                    "offline must be after online",
-                );
-            }
+        if let (Some(Some(a)), Some(Some(b)), Some(off)) = (online, offline, &p.offline)
+            && b <= a
+        {
+            self.err(
+                &off.span(),
+                format!(
+                    "pipeline '{}' goes offline ({}) before it comes online",
+                    p.id.get(),
+                    off.get()
+                ),
+                "offline must be after online",
+            );
         }
         let stages = self.rate_points(&p.stages, "stages");
         let tariff = self.opt(&p.tariff, 0.0, |c, q| c.qpos(q, Dimension::Price, "tariff"));
@@ -761,6 +885,7 @@ impl Ctx<'_> {
         });
         let mut owners = Vec::new();
         let mut total = 0.0;
+        let mut over = false;
         for o in &p.owners {
             let c = self.lookup(&ids.companies, &o.company, "owner company");
             let s = self.share(&o.stake, "stake");
@@ -774,24 +899,26 @@ impl Ctx<'_> {
                 }
                 total += s;
                 owners.push((c, s));
+                // Reported once, at the stake that takes the sum over 100 %.
+                if total > 1.0 + 1e-9 && !over {
+                    over = true;
+                    self.err(
+                        &o.stake.span(),
+                        format!(
+                            "stakes in pipeline '{}' sum to {:.1} % with this one",
+                            p.id.get(),
+                            total * 100.0
+                        ),
+                        "stakes of all owners must add up to at most 100 %",
+                    );
+                }
             }
         }
-        if total > 1.0 + 1e-9 {
-            self.err(
-                &p.id.span(),
-                format!(
-                    "stakes in pipeline '{}' sum to {:.1} %",
-                    p.id.get(),
-                    total * 100.0
-                ),
-                "stakes of all owners must add up to at most 100 %",
-            );
-        }
         let mut st = vec![(online?.unwrap_or(DISTANT_PAST), capacity?)];
-        for (d, r) in stages? {
+        for ((d, r), raw) in stages?.into_iter().zip(&p.stages) {
             if d <= st[0].0 {
                 self.err(
-                    &p.id.span(),
+                    &raw.from.span(),
                     format!(
                         "pipeline '{}' has a stage before it comes online",
                         p.id.get()
@@ -822,14 +949,14 @@ impl Ctx<'_> {
         let volume = self.qpos(&c.volume, Dimension::Rate, "volume");
         let start = self.date(&c.start, "start");
         let end = self.opt_date(&c.end, "end");
-        if let (Some(a), Some(Some(b)), Some(e)) = (start, end, &c.end) {
-            if b <= a {
-                self.err(
-                    &e.span(),
-                    format!("contract '{}' ends before it starts", c.id.get()),
-                    "end is the first month after the contract",
-                );
-            }
+        if let (Some(a), Some(Some(b)), Some(e)) = (start, end, &c.end)
+            && b <= a
+        {
+            self.err(
+                &e.span(),
+                format!("contract '{}' ends before it starts", c.id.get()),
+                "end is the first month after the contract",
+            );
         }
         let take_or_pay = self.opt(&c.take_or_pay, 0.0, |cx, q| cx.share(q, "take_or_pay"));
         let price = self.qpos(&c.price, Dimension::Price, "price");
@@ -941,8 +1068,33 @@ impl Ctx<'_> {
         let severity = self.opt(&d.severity, 1.0, |c, q| c.share(q, "severity"));
         let from = self.opt_date(&d.from, "from");
         let until = self.opt_date(&d.until, "until");
+        if let (Some(Some(a)), Some(Some(b)), Some(u)) = (from, until, &d.until) {
+            // `until` is inclusive: the same month is a one-month window.
+            if b < a {
+                self.err(
+                    &u.span(),
+                    format!(
+                        "disruption '{}' has until {} before from {}",
+                        d.id.get(),
+                        u.get(),
+                        d.from.as_ref().map_or("", |f| f.get().as_str())
+                    ),
+                    "until is the last month of the window, on or after from",
+                );
+            }
+        }
         let mut months = [true; 12];
         if let Some(m) = &d.months {
+            if m.get().is_empty() {
+                self.err(
+                    &m.span(),
+                    format!(
+                        "disruption '{}' has months = [], so it never starts",
+                        d.id.get()
+                    ),
+                    "list the calendar months in which it may start, or remove `months`",
+                );
+            }
             months = [false; 12];
             for &x in m.get() {
                 if (1..=12).contains(&x) {
@@ -972,14 +1124,14 @@ impl Ctx<'_> {
         let target = self.target(ids, &e.target);
         let start = self.date(&e.start, "start");
         let end = self.opt_date(&e.end, "end");
-        if let (Some(a), Some(Some(b)), Some(x)) = (start, end, &e.end) {
-            if b <= a {
-                self.err(
-                    &x.span(),
-                    "event ends before it starts",
-                    "end is the first day back to normal",
-                );
-            }
+        if let (Some(a), Some(Some(b)), Some(x)) = (start, end, &e.end)
+            && b <= a
+        {
+            self.err(
+                &x.span(),
+                "event ends before it starts",
+                "end is the first day back to normal",
+            );
         }
         let severity = self.share(&e.severity, "severity");
         let mut buyers = Vec::new();
@@ -1014,6 +1166,10 @@ impl Ctx<'_> {
         n: usize,
         fallback: &Range<usize>,
     ) -> Option<WeatherM> {
+        if n > MAX_NODES {
+            // Reported with the nodes; the factorisation would take too long.
+            return None;
+        }
         let mut rho = 0.5;
         let mut corr = 0.7;
         let mut matrix = None;
@@ -1066,10 +1222,36 @@ impl Ctx<'_> {
             (v, span)
         });
         let m = nalgebra::DMatrix::from_row_slice(n, n, &values);
-        let symmetric = (0..n).all(|i| (0..n).all(|j| (m[(i, j)] - m[(j, i)]).abs() < 1e-9));
-        let unit_diag = (0..n).all(|i| (m[(i, i)] - 1.0).abs() < 1e-9);
-        if !symmetric || !unit_diag || values.iter().any(|x| !x.is_finite() || x.abs() > 1.0) {
-            self.err(&span, "weather correlation matrix must be symmetric with ones on the diagonal and entries in [-1, 1]", "fix the matrix");
+        // Name the first bad entry (1-based, as people count rows).
+        let pairs = (0..n).flat_map(|i| (0..n).map(move |j| (i, j)));
+        let mut flaw = None;
+        for (i, j) in pairs {
+            let x = m[(i, j)];
+            let why = if !x.is_finite() || x.abs() > 1.0 {
+                format!("row {} column {} is {x}, outside [-1, 1]", i + 1, j + 1)
+            } else if i == j && (x - 1.0).abs() >= 1e-9 {
+                format!("diagonal entry {} is {x}, not 1", i + 1)
+            } else if (x - m[(j, i)]).abs() >= 1e-9 {
+                format!(
+                    "it is not symmetric: row {} column {} is {x} but row {} column {} is {}",
+                    i + 1,
+                    j + 1,
+                    j + 1,
+                    i + 1,
+                    m[(j, i)]
+                )
+            } else {
+                continue;
+            };
+            flaw = Some(why);
+            break;
+        }
+        if let Some(why) = flaw {
+            self.err(
+                &span,
+                format!("weather correlation matrix is invalid: {why}"),
+                "a correlation matrix is symmetric, has ones on the diagonal and entries in [-1, 1]",
+            );
             return None;
         }
         match nalgebra::Cholesky::new(m) {
@@ -1088,6 +1270,16 @@ impl Ctx<'_> {
     }
 
     fn lng(&mut self, m: &LngMarket) -> Option<LngM> {
+        if m.available.is_empty() {
+            // An empty list would mean no LNG at all, at any date.
+            let span = self.loc.find_key("available").unwrap_or(0..0);
+            self.err(
+                &span,
+                "lng_market.available is empty",
+                "give at least one point, e.g. available = [{ from = \"2020-01\", rate = \"40 bcm/y\" }], or remove [lng_market]",
+            );
+            return None;
+        }
         let available = self.rate_points(&m.available, "lng_market.available");
         let sd = self.opt(&m.sd, 0.0, |c, q| c.share(q, "lng_market.sd"));
         Some(LngM {
@@ -1208,30 +1400,39 @@ impl Ctx<'_> {
                 return None;
             }
         };
-        let present: [(&str, bool); 17] = [
-            ("country", m.country.is_some()),
-            ("origin", m.origin.is_some()),
-            ("node", m.node.is_some()),
-            ("nodes", m.nodes.is_some()),
-            ("share", m.share.is_some()),
-            ("max_share", m.max_share.is_some()),
-            ("target", m.target.is_some()),
-            ("action", m.action.is_some()),
-            ("value", m.value.is_some()),
-            ("targets", m.targets.is_some()),
-            ("sectors", m.sectors.is_some()),
-            ("contract", m.contract.is_some()),
-            ("id", m.id.is_some()),
-            ("pipeline", m.pipeline.is_some()),
-            ("company", m.company.is_some()),
-            ("stake", m.stake.is_some()),
-            ("mode", m.mode.is_some()),
+        // Each optional field that is set, with the place of its value (the
+        // first element for lists; the measure's `type` if it has none).
+        let at = |x: &Option<At<String>>| x.as_ref().map(|v| Some(v.span()));
+        let qt = |x: &Option<Quantity>| x.as_ref().map(|v| Some(v.span()));
+        let list = |x: &Option<Vec<At<String>>>| x.as_ref().map(|v| v.first().map(|e| e.span()));
+        let present: [(&str, Option<Option<Range<usize>>>); 17] = [
+            ("country", at(&m.country)),
+            ("origin", at(&m.origin)),
+            ("node", at(&m.node)),
+            ("nodes", list(&m.nodes)),
+            ("share", qt(&m.share)),
+            ("max_share", qt(&m.max_share)),
+            ("target", at(&m.target)),
+            ("action", at(&m.action)),
+            ("value", qt(&m.value)),
+            (
+                "targets",
+                m.targets.as_ref().map(|v| v.first().map(|p| p.date.span())),
+            ),
+            ("sectors", list(&m.sectors)),
+            ("contract", m.contract.as_ref().map(|c| Some(c.id.span()))),
+            ("id", at(&m.id)),
+            ("pipeline", at(&m.pipeline)),
+            ("company", at(&m.company)),
+            ("stake", qt(&m.stake)),
+            ("mode", at(&m.mode)),
         ];
         let mut bad = false;
         for (name, set) in present {
-            if set && !allowed.contains(&name) {
+            let Some(place) = set else { continue };
+            if !allowed.contains(&name) {
                 self.err(
-                    &m.kind.span(),
+                    &place.unwrap_or_else(|| m.kind.span()),
                     format!("field '{name}' does not apply to a '{kind}' measure"),
                     format!(
                         "a '{kind}' measure takes: {}, start, end",
@@ -1241,9 +1442,9 @@ impl Ctx<'_> {
                 bad = true;
             }
         }
-        if m.counterparty.is_some() && kind != "stake" {
+        if let (Some(c), false) = (&m.counterparty, kind == "stake") {
             self.err(
-                &m.kind.span(),
+                &c.span(),
                 format!("field 'counterparty' does not apply to a '{kind}' measure"),
                 "counterparty belongs to stake measures",
             );
@@ -1251,14 +1452,14 @@ impl Ctx<'_> {
         }
         let start = self.opt_date(&m.start, "start");
         let end = self.opt_date(&m.end, "end");
-        if let (Some(Some(a)), Some(Some(b)), Some(e)) = (start, end, &m.end) {
-            if b <= a {
-                self.err(
-                    &e.span(),
-                    "measure ends before it starts",
-                    "end is the first month the measure no longer applies",
-                );
-            }
+        if let (Some(Some(a)), Some(Some(b)), Some(e)) = (start, end, &m.end)
+            && b <= a
+        {
+            self.err(
+                &e.span(),
+                "measure ends before it starts",
+                "end is the first month the measure no longer applies",
+            );
         }
         let span = m.kind.span();
         let need = |cx: &mut Self, present: bool, name: &str| {
@@ -1392,10 +1593,7 @@ impl Ctx<'_> {
                     if fill > 1.0 {
                         self.err(
                             &p.fill.span(),
-                            format!(
-                                "storage target {} is above the storage's capacity",
-                                p.fill.text()
-                            ),
+                            format!("storage fill target {} is above 100 %", p.fill.text()),
                             "a fill target is at most 100 % of working volume",
                         );
                         return None;
@@ -1554,7 +1752,18 @@ impl Ctx<'_> {
 
     fn field_value(&mut self, field: Field, op: Op, v: &Quantity) -> Option<f64> {
         if op == Op::Scale {
-            return self.qpos(v, Dimension::Share, "scale factor");
+            let f = self.qpos(v, Dimension::Share, "scale factor")?;
+            // A factor of more than 100 is a typo (a "%" forgotten in the
+            // number?), and would push volumes past the integer limits.
+            if f > 100.0 {
+                self.err(
+                    &v.span(),
+                    format!("scale factor {} is above 10000 %", v.text()),
+                    "a scale factor is a percentage of the current value, e.g. \"120 %\"",
+                );
+                return None;
+            }
+            return Some(f);
         }
         let (dim, what) = match field {
             Field::StorageSize(_) => (Dimension::Energy, "storage volume"),
