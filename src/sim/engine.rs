@@ -5,6 +5,13 @@
 //! buffers are allocated once, and the solver warm-starts from the previous
 //! step's basis. Inputs: the step index, that step's [`Draws`] and the
 //! storage [`State`]; output: a [`StepOut`] (overwritten each step).
+//!
+//! Speed: the arcs each pass needs are listed by kind once in
+//! [`Engine::new`] (in ascending arc order, so every floating-point sum adds
+//! its terms in the same order as a pass over all arcs would), integer
+//! costs are recomputed only when the plan's costs or the price draw change,
+//! and rounding uses casts where they are provably identical to
+//! `f64::round`/`floor`. No allocation happens inside [`Engine::step`].
 
 use crate::network::{ArcKind, Network, TRANCHES};
 use crate::scenario::{Endpoint, Model, OriginKind, Solidarity};
@@ -133,6 +140,206 @@ pub struct StepOut {
     pub iterations: u64,
 }
 
+/// `x.round() as i64` (half away from zero, saturating), without the libm
+/// call. For `|x| < 2^52` the truncation `i` is exact and `x - i` is the
+/// exact fractional part (it has no more significant bits than `x`), so
+/// comparing it with ±0.5 decides the rounding exactly; larger magnitudes
+/// and NaN take the library path.
+#[inline]
+fn round_i64(x: f64) -> i64 {
+    if x.abs() < 4_503_599_627_370_496.0 {
+        let i = x as i64;
+        let frac = x - i as f64;
+        if frac >= 0.5 {
+            i + 1
+        } else if frac <= -0.5 {
+            i - 1
+        } else {
+            i
+        }
+    } else {
+        x.round() as i64
+    }
+}
+
+/// What `record` does with the flow of one arc, resolved once from the arc
+/// kind, the pipeline's endpoints and the tracing columns.
+#[derive(Debug, Clone, Copy)]
+enum Rec {
+    /// Pipeline or rights arc from an origin into node `to`.
+    FromOrigin {
+        pipeline: usize,
+        to: usize,
+        country: usize,
+    },
+    /// Pipeline or rights arc between two nodes.
+    Between {
+        pipeline: usize,
+        from: usize,
+        to: usize,
+    },
+    Contract {
+        contract: usize,
+        take_or_pay: bool,
+    },
+    Regas(usize),
+    Production(usize),
+    Withdraw(usize),
+    Inject(usize),
+    Unserved {
+        node: usize,
+        sector: usize,
+    },
+}
+
+/// Arc indices by the passes that need them, each list ascending.
+#[derive(Debug, Default)]
+struct ArcLists {
+    /// (arc, node, sector, tranche) of every unserved tranche.
+    unserved: Vec<(usize, usize, usize, usize)>,
+    /// (arc, sending node) of every arc from one node to another.
+    node_to_node: Vec<(usize, usize)>,
+    /// (arc, pipeline, sending node) of pipeline and rights arcs between nodes.
+    pipeline_between: Vec<(usize, usize, usize)>,
+    /// (arc, contract) of take-or-pay tranches.
+    take_or_pay: Vec<(usize, usize)>,
+    /// (arc, origin) of LNG supply arcs.
+    lng_supply: Vec<(usize, usize)>,
+    /// (arc, node) of regasification arcs.
+    regas: Vec<(usize, usize)>,
+    /// Arcs whose flow `record` books, with what to do.
+    record: Vec<(usize, Rec)>,
+    /// Tracing columns that count as dependency, ascending.
+    dependency: Vec<usize>,
+    /// (arc, kind) of storage withdrawal and injection arcs.
+    storage: Vec<(usize, ArcKind)>,
+    /// Per arc: the two entries of the step's factor vector (see
+    /// `Engine::prepare`) its planned capacity is multiplied by.
+    factor: Vec<(u32, u32)>,
+    /// Per step: the first step with bit-identical `cost` and `price`
+    /// vectors among the run of equal steps ending here.
+    cost_class: Vec<usize>,
+}
+
+impl ArcLists {
+    fn new(model: &Model, net: &Network) -> ArcLists {
+        let nn = model.nodes.len();
+        let node_of =
+            |g: usize| (g >= net.node_base && g < net.node_base + nn).then(|| g - net.node_base);
+        let mut l = ArcLists::default();
+        // Factor vector layout: 1.0, LNG market, origins, pipelines, LNG
+        // terminals per node.
+        let (no, np) = (model.origins.len(), model.pipelines.len());
+        let origin = |o: usize| (2 + o) as u32;
+        let pipe = |p: usize| (2 + no + p) as u32;
+        let terminal = |n: usize| (2 + no + np + n) as u32;
+        for (a, arc) in net.arcs.iter().enumerate() {
+            l.factor.push(match arc.kind {
+                ArcKind::OriginSupply(o) => (origin(o), 0),
+                ArcKind::Pipeline { pipeline, .. } | ArcKind::Rights { pipeline, .. } => {
+                    (pipe(pipeline), 0)
+                }
+                ArcKind::Contract { contract, .. } => {
+                    let k = &model.contracts[contract];
+                    let f = match k.route {
+                        Some(r) => pipe(r),
+                        None if model.origins[k.seller].kind == OriginKind::Lng => {
+                            terminal(k.buyer)
+                        }
+                        None => 0,
+                    };
+                    (f, origin(k.seller))
+                }
+                ArcKind::Regas(n) => (terminal(n), 0),
+                ArcKind::LngPool => (1, 0),
+                // Set from demand and storage, or the plan's capacity as is.
+                _ => (0, 0),
+            });
+            if matches!(arc.kind, ArcKind::Withdraw { .. } | ArcKind::Inject { .. }) {
+                l.storage.push((a, arc.kind));
+            }
+            let (from, to) = (node_of(arc.tail), node_of(arc.head));
+            if let (Some(f), Some(_)) = (from, to) {
+                l.node_to_node.push((a, f));
+            }
+            let rec = match arc.kind {
+                ArcKind::Pipeline { pipeline, .. } | ArcKind::Rights { pipeline, .. } => {
+                    if let Some(f) = from {
+                        l.pipeline_between.push((a, pipeline, f));
+                    }
+                    // A pipeline arc that does not end at a node, or leaves
+                    // neither an origin nor a node, cannot be built by the
+                    // network compiler; such an arc would book nothing.
+                    match (model.pipelines[pipeline].from, from, to) {
+                        (Endpoint::Origin(o), None, Some(to)) => Some(Rec::FromOrigin {
+                            pipeline,
+                            to,
+                            country: net.origin_country[o],
+                        }),
+                        (_, Some(from), Some(to)) => Some(Rec::Between { pipeline, from, to }),
+                        _ => None,
+                    }
+                }
+                ArcKind::Contract {
+                    contract,
+                    take_or_pay,
+                } => {
+                    if take_or_pay {
+                        l.take_or_pay.push((a, contract));
+                    }
+                    Some(Rec::Contract {
+                        contract,
+                        take_or_pay,
+                    })
+                }
+                ArcKind::LngSupply(o) => {
+                    l.lng_supply.push((a, o));
+                    None
+                }
+                ArcKind::Regas(n) => {
+                    l.regas.push((a, n));
+                    Some(Rec::Regas(n))
+                }
+                ArcKind::Production(n) => Some(Rec::Production(n)),
+                ArcKind::Withdraw { node, .. } => Some(Rec::Withdraw(node)),
+                ArcKind::Inject { node, .. } => Some(Rec::Inject(node)),
+                ArcKind::Unserved {
+                    node,
+                    sector,
+                    tranche,
+                } => {
+                    l.unserved.push((a, node, sector, tranche));
+                    Some(Rec::Unserved { node, sector })
+                }
+                ArcKind::OriginSupply(_)
+                | ArcKind::CapGate(_)
+                | ArcKind::LngPool
+                | ArcKind::Bypass => None,
+            };
+            if let Some(r) = rec {
+                l.record.push((a, r));
+            }
+        }
+        l.dependency = (0..net.countries.len())
+            .filter(|&c| net.dependency[c])
+            .collect();
+        let same = |x: &[f64], y: &[f64]| {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| a.to_bits() == b.to_bits())
+        };
+        l.cost_class = Vec::with_capacity(net.steps.len());
+        for (t, s) in net.steps.iter().enumerate() {
+            let class = match t.checked_sub(1).map(|p| &net.steps[p]) {
+                Some(p) if same(&s.cost, &p.cost) && same(&s.price, &p.price) => {
+                    l.cost_class[t - 1]
+                }
+                _ => t,
+            };
+            l.cost_class.push(class);
+        }
+        l
+    }
+}
+
 /// Solves steps of one policy's network.
 pub struct Engine<'a> {
     model: &'a Model,
@@ -149,8 +356,21 @@ pub struct Engine<'a> {
     edges: Vec<(u32, u32, f64)>,
     lng_mix: Vec<f64>,
     /// Upper limit the national-first rule puts on an arc this step, MWh
-    /// (`i64::MAX`: none).
+    /// (`i64::MAX`: none); `limited` lists the arcs that have one.
     export_limit: Vec<i64>,
+    limited: Vec<usize>,
+    /// Shortage per node, MWh (national-first scratch).
+    short: Vec<i64>,
+    /// Rounded demand per node and sector, MWh, of the prepared step.
+    demand_mwh: Vec<[i64; 3]>,
+    lists: ArcLists,
+    /// (cost class, price draw bits) the integer costs were computed for.
+    cost_key: Option<(usize, u64)>,
+    /// Price of each arc, EUR/MWh, for the same key as the integer costs.
+    price: Vec<f64>,
+    /// Random factors of the prepared step, laid out as `ArcLists::factor`
+    /// indexes them.
+    factors: Vec<f64>,
     pub out: StepOut,
 }
 
@@ -168,12 +388,19 @@ impl<'a> Engine<'a> {
             supply: vec![0; net.topology.num_nodes()],
             cap: vec![0; na],
             cost: vec![0; na],
+            price: vec![0.0; na],
             capf: vec![0.0; na],
             flow: vec![0.0; na],
             external: vec![0.0; nn * nc],
             edges: Vec::with_capacity(na),
             lng_mix: vec![0.0; nc],
             export_limit: vec![i64::MAX; na],
+            limited: Vec::with_capacity(na),
+            short: vec![0; nn],
+            demand_mwh: vec![[0; 3]; nn],
+            lists: ArcLists::new(model, net),
+            cost_key: None,
+            factors: Vec::with_capacity(2 + model.origins.len() + np + nn),
             out: StepOut {
                 demand: vec![[0.0; 3]; nn],
                 unserved: vec![[0.0; 3]; nn],
@@ -243,34 +470,67 @@ impl<'a> Engine<'a> {
             }
         }
         // Storage capacities this step.
-        let mut inj_total = 0.0;
         for n in 0..nn {
             out.volume[n] = plan.storage[n][0];
             out.target[n] = plan.rules[n].target.unwrap_or(f64::NAN);
         }
-        for (a, arc) in self.net.arcs.iter().enumerate() {
-            let base = plan.cap[a];
-            let c = match arc.kind {
-                ArcKind::OriginSupply(o) => base * draws.origin[o],
-                ArcKind::Pipeline { pipeline, .. } | ArcKind::Rights { pipeline, .. } => {
-                    base * draws.pipeline[pipeline]
+        // Integer costs depend only on the plan's cost and price vectors
+        // and the price draw: recompute them when that key changes (the
+        // values would be the same; skipping keeps the pass off the hot
+        // path). The first non-finite cost is remembered so that errors are
+        // reported in the order of a single pass over the arcs.
+        let key = (self.lists.cost_class[t], draws.price.to_bits());
+        let mut bad_cost = None;
+        if self.cost_key != Some(key) {
+            self.cost_key = None;
+            let shock = draws.price - 1.0;
+            for (a, (ci, p)) in self.cost.iter_mut().zip(&mut self.price).enumerate() {
+                let cost = plan.cost[a] + plan.price[a] * shock;
+                if !cost.is_finite() {
+                    bad_cost = Some(a);
+                    break;
                 }
-                ArcKind::Contract { contract, .. } => {
-                    let k = &model.contracts[contract];
-                    let f = match k.route {
-                        Some(r) => draws.pipeline[r],
-                        None if model.origins[k.seller].kind == OriginKind::Lng => {
-                            draws.lng_terminal[k.buyer]
-                        }
-                        None => 1.0,
-                    };
-                    base * f * draws.origin[k.seller]
-                }
-                ArcKind::Regas(n) => base * draws.lng_terminal[n],
-                ArcKind::LngPool => base * draws.lng_market,
-                ArcKind::Unserved { node, sector, .. } => {
-                    out.demand[node][sector] / TRANCHES as f64
-                }
+                *p = cost;
+                *ci = round_i64(cost * COST_SCALE);
+            }
+            if bad_cost.is_none() {
+                self.cost_key = Some(key);
+            }
+        }
+        let numeric = |a: usize| {
+            let what = match bad_cost {
+                Some(b) if b < a => "cost",
+                _ => "capacity",
+            };
+            StepError::Numeric { step: t, what }
+        };
+
+        // Demand and unserved tranches are rounded consistently so that
+        // unserved arcs can always cover all demand.
+        for (dm, d) in self.demand_mwh.iter_mut().zip(&out.demand) {
+            *dm = d.map(|x| round_i64(x * MWH_PER_GWH));
+        }
+        // Capacities after random factors. Arcs whose capacity is the plan's
+        // times draws multiply by two entries of `factors` (1.0 where a kind
+        // has fewer factors: exact), in the same order as `base * f * g`.
+        let f = &mut self.factors;
+        f.clear();
+        f.push(1.0);
+        f.push(draws.lng_market);
+        // Exactly as many entries as the layout assumes (longer draws are
+        // read from the front, as indexing them would).
+        f.extend_from_slice(&draws.origin[..model.origins.len()]);
+        f.extend_from_slice(&draws.pipeline[..model.pipelines.len()]);
+        f.extend_from_slice(&draws.lng_terminal[..nn]);
+        for ((c, &base), &(i, j)) in self.capf.iter_mut().zip(&plan.cap).zip(&self.lists.factor) {
+            *c = base * f[i as usize] * f[j as usize];
+        }
+        for &(a, node, sector, _) in &self.lists.unserved {
+            self.capf[a] = out.demand[node][sector] / TRANCHES as f64;
+        }
+        let mut inj_total = 0.0;
+        for &(a, kind) in &self.lists.storage {
+            self.capf[a] = match kind {
                 ArcKind::Withdraw { node, emergency } => {
                     let (v, _, w) = (
                         plan.storage[node][0],
@@ -311,62 +571,45 @@ impl<'a> Engine<'a> {
                     inj_total += c;
                     c
                 }
-                ArcKind::Bypass => 0.0, // set below
-                _ => base,
+                _ => 0.0,
             };
-            self.capf[a] = c;
         }
         let bypass = self.net.arcs.len() - 1;
         debug_assert!(matches!(self.net.arcs[bypass].kind, ArcKind::Bypass));
         self.capf[bypass] = inj_total;
 
-        // Integers. Demand and unserved tranches are rounded consistently so
-        // that unserved arcs can always cover all demand.
+        // Integers: every capacity rounds down (never invents gas). A
+        // truncating cast is floor for c >= 0; below 0 both give a value
+        // <= 0, which `max(0)` turns into 0 either way.
+        for (a, (ci, &c)) in self.cap.iter_mut().zip(&self.capf).enumerate() {
+            if !c.is_finite() || c > 1e12 {
+                return Err(numeric(a));
+            }
+            *ci = ((c * MWH_PER_GWH) as i64).max(0);
+        }
+        // Unserved tranches instead split each sector's rounded demand
+        // exactly (so they cover it, and no sector can be cut by more than
+        // its demand).
+        for &(a, node, sector, tranche) in &self.lists.unserved {
+            let d = self.demand_mwh[node][sector];
+            let k = TRANCHES as i64;
+            let j = tranche as i64;
+            self.cap[a] = (d * (j + 1) / k - d * j / k).max(0);
+        }
+        if bad_cost.is_some() {
+            return Err(numeric(usize::MAX));
+        }
+        for &a in &self.limited {
+            self.cap[a] = self.cap[a].min(self.export_limit[a]);
+        }
+
         for v in self.supply.iter_mut() {
             *v = 0;
         }
         let mut total: i64 = 0;
-        for (a, arc) in self.net.arcs.iter().enumerate() {
-            let c = self.capf[a];
-            if !c.is_finite() || c > 1e12 {
-                return Err(StepError::Numeric {
-                    step: t,
-                    what: "capacity",
-                });
-            }
-            // Unserved tranches split each sector's rounded demand exactly
-            // (so they cover it, and no sector can be cut by more than its
-            // demand); every other capacity rounds down (never invents gas).
-            let ci = match arc.kind {
-                ArcKind::Unserved {
-                    node,
-                    sector,
-                    tranche,
-                } => {
-                    let d = (out.demand[node][sector] * MWH_PER_GWH).round() as i64;
-                    let k = TRANCHES as i64;
-                    let j = tranche as i64;
-                    d * (j + 1) / k - d * j / k
-                }
-                _ => (c * MWH_PER_GWH).floor() as i64,
-            };
-            self.cap[a] = ci.max(0);
-            let cost = plan.cost[a] + plan.price[a] * (draws.price - 1.0);
-            if !cost.is_finite() {
-                return Err(StepError::Numeric {
-                    step: t,
-                    what: "cost",
-                });
-            }
-            self.cost[a] = (cost * COST_SCALE).round() as i64;
-            self.cap[a] = self.cap[a].min(self.export_limit[a]);
-        }
-        for n in 0..nn {
+        for (n, dm) in self.demand_mwh.iter().enumerate() {
             // The same rounding as the unserved tranches, sector by sector.
-            let di: i64 = out.demand[n]
-                .iter()
-                .map(|d| (d * MWH_PER_GWH).round() as i64)
-                .sum();
+            let di: i64 = dm.iter().sum();
             self.supply[self.net.node(n)] = -di;
             total += di;
         }
@@ -378,7 +621,10 @@ impl<'a> Engine<'a> {
 
     /// Solve step `t`, move storage, trace origins, fill `self.out`.
     pub fn step(&mut self, t: usize, draws: &Draws, state: &mut State) -> Result<(), StepError> {
-        self.export_limit.iter_mut().for_each(|c| *c = i64::MAX);
+        for &a in &self.limited {
+            self.export_limit[a] = i64::MAX;
+        }
+        self.limited.clear();
         self.prepare(t, draws, state)?;
         let mut iterations = 0;
         // National-first: a node that is short may not export. Cut the
@@ -409,7 +655,7 @@ impl<'a> Engine<'a> {
         for (f, &x) in self.flow.iter_mut().zip(self.solver.flows()) {
             *f = x as f64 / MWH_PER_GWH;
         }
-        self.record(t, draws, state)
+        self.record(t, state)
     }
 
     /// Limit the exports of nodes that are short while exporting to what
@@ -420,25 +666,20 @@ impl<'a> Engine<'a> {
     /// first would cut more demand in total than the gas available implies.
     fn close_exports_of_short_nodes(&mut self) -> bool {
         let flows = self.solver.flows();
-        let nn = self.model.nodes.len();
-        let mut short = vec![0i64; nn];
-        for (a, arc) in self.net.arcs.iter().enumerate() {
-            if let ArcKind::Unserved { node, .. } = arc.kind {
-                short[node] += flows[a];
-            }
+        let short = &mut self.short;
+        short.iter_mut().for_each(|x| *x = 0);
+        for &(a, node, _, _) in &self.lists.unserved {
+            short[node] += flows[a];
         }
         let mut changed = false;
-        for (a, arc) in self.net.arcs.iter().enumerate() {
-            let from = arc.tail.checked_sub(self.net.node_base).filter(|&n| n < nn);
-            let to_node = arc.head >= self.net.node_base && arc.head < self.net.node_base + nn;
-            if let Some(n) = from
-                && short[n] > 0
-                && to_node
-                && flows[a] > 0
-            {
+        for &(a, n) in &self.lists.node_to_node {
+            if short[n] > 0 && flows[a] > 0 {
                 let keep = short[n].min(flows[a]);
                 short[n] -= keep;
                 let limit = flows[a] - keep;
+                if self.export_limit[a] == i64::MAX {
+                    self.limited.push(a);
+                }
                 self.export_limit[a] = limit;
                 self.cap[a] = self.cap[a].min(limit);
                 changed = true;
@@ -447,7 +688,7 @@ impl<'a> Engine<'a> {
         changed
     }
 
-    fn record(&mut self, t: usize, draws: &Draws, state: &mut State) -> Result<(), StepError> {
+    fn record(&mut self, t: usize, state: &mut State) -> Result<(), StepError> {
         let model = self.model;
         let net = self.net;
         let plan = &net.steps[t];
@@ -468,63 +709,57 @@ impl<'a> Engine<'a> {
         out.pipeline_dependency.iter_mut().for_each(|x| *x = 0.0);
         out.contract_taken.iter_mut().for_each(|x| *x = 0.0);
         out.contract_owed.iter_mut().for_each(|x| *x = 0.0);
-        for (a, arc) in net.arcs.iter().enumerate() {
-            if let ArcKind::Contract { contract, take_or_pay: true } = arc.kind {
-                out.contract_owed[contract] += self.capf[a];
-            }
+        let lists = &self.lists;
+        for &(a, contract) in &lists.take_or_pay {
+            out.contract_owed[contract] += self.capf[a];
         }
         self.external.iter_mut().for_each(|x| *x = 0.0);
         self.edges.clear();
         // LNG pool mix: what the LNG origins put in.
         self.lng_mix.iter_mut().for_each(|x| *x = 0.0);
         let mut lng_total = 0.0;
-        for (a, arc) in net.arcs.iter().enumerate() {
-            if let ArcKind::LngSupply(o) = arc.kind {
-                self.lng_mix[net.origin_country[o]] += self.flow[a];
-                lng_total += self.flow[a];
-            }
+        for &(a, o) in &lists.lng_supply {
+            self.lng_mix[net.origin_country[o]] += self.flow[a];
+            lng_total += self.flow[a];
         }
         if lng_total > 0.0 {
             self.lng_mix.iter_mut().for_each(|x| *x /= lng_total);
         }
-        let lng_dep: f64 = (0..nc)
-            .filter(|&c| net.dependency[c])
-            .map(|c| self.lng_mix[c])
-            .sum();
-        let price = |a: usize| plan.cost[a] + plan.price[a] * (draws.price - 1.0);
-        for (a, arc) in net.arcs.iter().enumerate() {
+        let lng_dep: f64 = lists.dependency.iter().map(|&c| self.lng_mix[c]).sum();
+        // This step's prices, EUR/MWh: `plan.cost + plan.price * (draws.price
+        // - 1)`, computed by `prepare` for the same plan and draw.
+        let price = |a: usize| self.price[a];
+        for &(a, rec) in &lists.record {
             let f = self.flow[a];
             if f <= 0.0 {
                 continue;
             }
-            let node_of = |g: usize| {
-                (g >= net.node_base && g < net.node_base + nn).then(|| g - net.node_base)
-            };
-            match arc.kind {
-                ArcKind::Pipeline { pipeline, .. } | ArcKind::Rights { pipeline, .. } => {
+            match rec {
+                Rec::FromOrigin {
+                    pipeline,
+                    to,
+                    country: c,
+                } => {
                     out.pipeline_flow[pipeline] += f;
-                    let to = node_of(arc.head).expect("pipelines end at nodes");
-                    match model.pipelines[pipeline].from {
-                        Endpoint::Origin(o) if node_of(arc.tail).is_none() => {
-                            let c = net.origin_country[o];
-                            self.external[to * nc + c] += f;
-                            out.imports[to] += f;
-                            out.cost[to] += f * price(a) * 1e3;
-                            if net.dependency[c] {
-                                out.direct_dependency[to] += f;
-                                out.pipeline_dependency[pipeline] += f;
-                            }
-                        }
-                        _ => {
-                            let from = node_of(arc.tail).expect("node-to-node arc");
-                            self.edges.push((from as u32, to as u32, f));
-                            out.exports[from] += f;
-                            out.imports[to] += f;
-                            out.cost[to] += f * price(a) * 1e3;
-                        }
+                    self.external[to * nc + c] += f;
+                    out.imports[to] += f;
+                    out.cost[to] += f * price(a) * 1e3;
+                    if net.dependency[c] {
+                        out.direct_dependency[to] += f;
+                        out.pipeline_dependency[pipeline] += f;
                     }
                 }
-                ArcKind::Contract { contract, take_or_pay } => {
+                Rec::Between { pipeline, from, to } => {
+                    out.pipeline_flow[pipeline] += f;
+                    self.edges.push((from as u32, to as u32, f));
+                    out.exports[from] += f;
+                    out.imports[to] += f;
+                    out.cost[to] += f * price(a) * 1e3;
+                }
+                Rec::Contract {
+                    contract,
+                    take_or_pay,
+                } => {
                     let k = &model.contracts[contract];
                     let c = net.origin_country[k.seller];
                     self.external[k.buyer * nc + c] += f;
@@ -532,7 +767,11 @@ impl<'a> Engine<'a> {
                     out.contract_taken[contract] += f;
                     // The take-or-pay part costs nothing at the margin (it
                     // is paid anyway) but it is paid: count its price.
-                    let paid = if take_or_pay { plan.cost[a] + k.price } else { price(a) };
+                    let paid = if take_or_pay {
+                        plan.cost[a] + k.price
+                    } else {
+                        price(a)
+                    };
                     out.cost[k.buyer] += f * paid * 1e3;
                     if net.dependency[c] {
                         out.direct_dependency[k.buyer] += f;
@@ -544,7 +783,7 @@ impl<'a> Engine<'a> {
                         }
                     }
                 }
-                ArcKind::Regas(n) => {
+                Rec::Regas(n) => {
                     for c in 0..nc {
                         self.external[n * nc + c] += f * self.lng_mix[c];
                     }
@@ -552,56 +791,41 @@ impl<'a> Engine<'a> {
                     out.direct_dependency[n] += f * lng_dep;
                     out.cost[n] += f * price(a) * 1e3;
                 }
-                ArcKind::LngSupply(_) => {
-                    // LNG is paid by the nodes that regasify it, in proportion.
-                }
-                ArcKind::Production(n) => {
+                Rec::Production(n) => {
                     self.external[n * nc + net.node_country[n]] += f;
                     out.production[n] += f;
                     out.cost[n] += f * price(a) * 1e3;
                 }
-                ArcKind::Withdraw { node, .. } => {
+                Rec::Withdraw(node) => {
                     for c in 0..nc {
                         self.external[node * nc + c] += f * state.mix[node * nc + c];
                     }
                     out.withdrawal[node] += f;
                 }
-                ArcKind::Inject { node, .. } => out.injection[node] += f,
-                ArcKind::Unserved { node, sector, .. } => out.unserved[node][sector] += f,
-                ArcKind::OriginSupply(_)
-                | ArcKind::CapGate(_)
-                | ArcKind::LngPool
-                | ArcKind::Bypass => {}
+                Rec::Inject(node) => out.injection[node] += f,
+                Rec::Unserved { node, sector } => out.unserved[node][sector] += f,
             }
         }
         // LNG spot cost spread over the regasifying nodes.
         if lng_total > 0.0 {
-            let lng_cost: f64 = net
-                .arcs
+            let lng_cost: f64 = lists
+                .lng_supply
                 .iter()
-                .enumerate()
-                .filter(|(_, arc)| matches!(arc.kind, ArcKind::LngSupply(_)))
-                .map(|(a, _)| self.flow[a] * price(a) * 1e3)
+                .map(|&(a, _)| self.flow[a] * price(a) * 1e3)
                 .sum();
-            for (a, arc) in net.arcs.iter().enumerate() {
-                if let ArcKind::Regas(n) = arc.kind {
-                    out.cost[n] += lng_cost * self.flow[a] / lng_total;
-                }
+            for &(a, n) in &lists.regas {
+                out.cost[n] += lng_cost * self.flow[a] / lng_total;
             }
         }
         self.tracer
             .trace(&self.external, &self.edges)
             .map_err(|source| StepError::Trace { step: t, source })?;
         // Flows between nodes carry the sending node's traced mix.
-        for (a, arc) in net.arcs.iter().enumerate() {
-            if let ArcKind::Pipeline { pipeline, .. } | ArcKind::Rights { pipeline, .. } = arc.kind
-            {
-                let from = arc.tail.wrapping_sub(net.node_base);
-                if self.flow[a] > 0.0 && from < nn {
-                    let mix = self.tracer.mix(from);
-                    let dep: f64 = (0..nc).filter(|&c| net.dependency[c]).map(|c| mix[c]).sum();
-                    out.pipeline_dependency[pipeline] += self.flow[a] * dep;
-                }
+        for &(a, pipeline, from) in &lists.pipeline_between {
+            if self.flow[a] > 0.0 {
+                let mix = self.tracer.mix(from);
+                let dep: f64 = lists.dependency.iter().map(|&c| mix[c]).sum();
+                out.pipeline_dependency[pipeline] += self.flow[a] * dep;
             }
         }
         for n in 0..nn {
@@ -627,5 +851,56 @@ impl<'a> Engine<'a> {
             out.level[n] = new;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::round_i64;
+
+    /// The cast-based rounding must agree with `f64::round` bit for bit,
+    /// including the halfway cases, the largest value below 0.5 (where
+    /// `x + 0.5` would round up), the 2^52 boundary, and values the cast
+    /// saturates or cannot represent.
+    #[test]
+    fn round_i64_matches_library_rounding() {
+        let two52 = 4_503_599_627_370_496.0_f64;
+        let mut xs = vec![
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.5,
+            -1.5,
+            2.5,
+            -2.5,
+            0.49999999999999994,
+            -0.49999999999999994,
+            two52 - 0.5,
+            -(two52 - 0.5),
+            two52,
+            two52 + 1.0,
+            1e300,
+            -1e300,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            f64::MIN_POSITIVE,
+        ];
+        // A deterministic sweep over magnitudes and fractions.
+        let mut s: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..100_000 {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            let mag = 10f64.powi((s % 17) as i32 - 2);
+            let x = ((s >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * mag;
+            xs.push(x);
+            xs.push(x.trunc() + 0.5);
+            xs.push(x.trunc() - 0.5);
+        }
+        for x in xs {
+            assert_eq!(round_i64(x), x.round() as i64, "x = {x:e}");
+        }
     }
 }

@@ -242,6 +242,9 @@ impl Layout {
 pub struct Recorder {
     nn: usize,
     nc: usize,
+    /// Tracing columns that count as dependency, ascending (so sums over
+    /// them add in the same order as a filtered pass over all columns).
+    dep_cols: Vec<usize>,
     /// Per node (incl. region) and year: sums.
     demand: Vec<f64>,
     unserved: Vec<f64>,
@@ -275,6 +278,9 @@ impl Recorder {
         Recorder {
             nn: model.nodes.len(),
             nc: net.countries.len(),
+            dep_cols: (0..net.countries.len())
+                .filter(|&c| net.dependency[c])
+                .collect(),
             demand: z(nodes * ny),
             unserved: z(nodes * ny),
             unserved_protected: z(nodes * ny),
@@ -370,40 +376,40 @@ impl Recorder {
         let (nn, nc) = (self.nn, self.nc);
         let ny = self.demand.len() / (nn + 1);
         let r = nn;
+        let ri = r * ny + year;
         let mut region = [0.0; 7];
+        let mut any_target = false;
         for n in 0..nn {
             let i = n * ny + year;
-            let ri = r * ny + year;
+            let row = &out.consumption[n * nc..(n + 1) * nc];
             let d: f64 = out.demand[n].iter().sum();
             let u: f64 = out.unserved[n].iter().sum();
-            let cons: f64 = out.consumption[n * nc..(n + 1) * nc].iter().sum();
-            let dep: f64 = (0..nc)
-                .filter(|&c| net.dependency[c])
-                .map(|c| out.consumption[n * nc + c])
-                .sum();
-            for (v, x) in [
-                (&mut self.demand, d),
-                (&mut self.unserved, u),
-                (&mut self.unserved_protected, out.unserved[n][0]),
-                (&mut self.consumption, cons),
-                (&mut self.dependency, dep),
-                (&mut self.direct, out.direct_dependency[n]),
-                (&mut self.imports, out.imports[n]),
-                (&mut self.exports, out.exports[n]),
-                (&mut self.cost, out.cost[n]),
-            ] {
+            let cons: f64 = row.iter().sum();
+            let dep: f64 = self.dep_cols.iter().map(|&c| row[c]).sum();
+            // Each sum goes to the node's cell and the region's.
+            let add = |v: &mut Vec<f64>, x: f64| {
                 v[i] += x;
                 v[ri] += x;
-            }
-            for c in 0..nc {
-                let x = out.consumption[n * nc + c];
-                self.by_country[i * nc + c] += x;
-                self.by_country[ri * nc + c] += x;
+            };
+            add(&mut self.demand, d);
+            add(&mut self.unserved, u);
+            add(&mut self.unserved_protected, out.unserved[n][0]);
+            add(&mut self.consumption, cons);
+            add(&mut self.dependency, dep);
+            add(&mut self.direct, out.direct_dependency[n]);
+            add(&mut self.imports, out.imports[n]);
+            add(&mut self.exports, out.exports[n]);
+            add(&mut self.cost, out.cost[n]);
+            let (node_bc, region_bc) = (i * nc, ri * nc);
+            for (c, &x) in row.iter().enumerate() {
+                self.by_country[node_bc + c] += x;
+                self.by_country[region_bc + c] += x;
             }
             region[0] += dep;
             region[1] += cons;
             region[2] += u;
             region[3] += d;
+            any_target |= out.target[n].is_finite();
             if model.nodes[n].storage.is_some() && out.volume[n] > 0.0 {
                 region[4] += out.level[n];
                 region[5] += out.volume[n];
@@ -420,7 +426,7 @@ impl Recorder {
         // End-of-month level: the last step of the month overwrites.
         mo[4] = region[4];
         mo[5] = region[5];
-        mo[6] = if region[5] > 0.0 && out.target.iter().any(|x| x.is_finite()) {
+        mo[6] = if region[5] > 0.0 && any_target {
             region[6]
         } else {
             f64::NAN
