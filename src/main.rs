@@ -6,7 +6,11 @@ fn main() {
     // not an error: leave quietly, as a Unix tool does on SIGPIPE.
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let text = info.payload().downcast_ref::<String>().map(String::as_str).unwrap_or("");
+        let text = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .unwrap_or("");
         if text.contains("failed printing to stdout") && text.contains("Broken pipe") {
             std::process::exit(141);
         }

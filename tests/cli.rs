@@ -80,7 +80,8 @@ fn bad_input_exits_2_with_place() {
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
     assert!(
-        e.contains("bad.toml:") && e.contains("pipeline 'east' goes to unknown node 'ATT' (known: A, B)"),
+        e.contains("bad.toml:")
+            && e.contains("pipeline 'east' goes to unknown node 'ATT' (known: A, B)"),
         "{e}"
     );
     let o = gasdep(&["run", bad.to_str().unwrap(), "--quiet"]);

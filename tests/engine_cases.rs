@@ -262,7 +262,8 @@ fn storage_fills_in_summer_empties_in_winter_and_meets_target() {
     let (prep, outs) = run(STORAGE);
     let a = node(&prep, "A");
     let base = [
-        1650.0, 1260.0, 900.0, 1185.0, 1479.5, 1764.5, 2059.0, 2353.5, 2638.5, 2638.5, 2550.0, 2100.0,
+        1650.0, 1260.0, 900.0, 1185.0, 1479.5, 1764.5, 2059.0, 2353.5, 2638.5, 2638.5, 2550.0,
+        2100.0,
     ];
     let mut target = base;
     target[9] = 2700.0;
@@ -275,7 +276,11 @@ fn storage_fills_in_summer_empties_in_winter_and_meets_target() {
             // up to 1 MWh a month is lost to rounding.
             let tol = if id == "target" { 0.01 } else { 1e-3 };
             let g = o[m].level[a];
-            assert!((g - w).abs() <= tol, "{id} level end of month {}: got {g}, want {w}", m + 1);
+            assert!(
+                (g - w).abs() <= tol,
+                "{id} level end of month {}: got {g}, want {w}",
+                m + 1
+            );
             assert_gwh!(unserved(&o[m], a), 0.0, "{id} unserved month {}", m + 1);
         }
         // Monotone in the right months: down Jan–Mar and Nov–Dec, up Apr–Sep.
@@ -292,7 +297,11 @@ fn storage_fills_in_summer_empties_in_winter_and_meets_target() {
     assert!((t[9].target[a] - 0.9).abs() < 1e-9, "target on 1 Nov");
     assert!(close(t[9].level[a] / t[9].volume[a] * 3000.0, 2700.0));
     // 61.5 GWh plus the few MWh lost to rounding in May–September.
-    assert!((t[9].injection[a] - 61.5).abs() <= 0.01, "October target injection {}", t[9].injection[a]);
+    assert!(
+        (t[9].injection[a] - 61.5).abs() <= 0.01,
+        "October target injection {}",
+        t[9].injection[a]
+    );
 }
 
 fn contract_case(take_or_pay: &str) -> String {

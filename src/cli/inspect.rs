@@ -275,8 +275,19 @@ fn step(model: &Model, policy: usize, date: &str, args: &InspectArgs) -> Result<
             date: net.steps[t].start.to_string(),
             trial: args.trial,
         };
-        let v = crate::network::export::problem_json(&net, model, supply, cap, cost, Some(engine.int_flows()), &meta);
-        println!("{}", serde_json::to_string_pretty(&v).expect("JSON serialises"));
+        let v = crate::network::export::problem_json(
+            &net,
+            model,
+            supply,
+            cap,
+            cost,
+            Some(engine.int_flows()),
+            &meta,
+        );
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v).expect("JSON serialises")
+        );
         return Ok(());
     }
     let out = &engine.out;

@@ -269,10 +269,9 @@ impl Network {
                 node: None,
                 ..
             } = &m.kind
+                && !gate_countries.contains(country)
             {
-                if !gate_countries.contains(country) {
-                    gate_countries.push(country.clone());
-                }
+                gate_countries.push(country.clone());
             }
         }
         let gate_base = node_base + nn;
@@ -348,20 +347,21 @@ impl Network {
             }
             if pipe.capacity_rights {
                 for c in owners_ever(pipe, pol, p) {
-                    if let Some(home) = company_node[c] {
-                        if home != pipe.to && Endpoint::Node(home) != pipe.from {
-                            add(
-                                ArcKind::Rights {
-                                    pipeline: p,
-                                    company: c,
-                                    node: home,
-                                },
-                                a,
-                                node_base + home,
-                                &mut topology,
-                                &mut arcs,
-                            );
-                        }
+                    if let Some(home) = company_node[c]
+                        && home != pipe.to
+                        && Endpoint::Node(home) != pipe.from
+                    {
+                        add(
+                            ArcKind::Rights {
+                                pipeline: p,
+                                company: c,
+                                node: home,
+                            },
+                            a,
+                            node_base + home,
+                            &mut topology,
+                            &mut arcs,
+                        );
                     }
                 }
             }
@@ -534,7 +534,12 @@ impl Network {
             .enumerate()
             .map(|(i, pipe)| {
                 if pipe.capacity_rights {
-                    p.stakes[i].iter().filter(|(c, _)| self.rights_arc_exists(i, *c)).map(|(_, s)| s).sum::<f64>().min(1.0)
+                    p.stakes[i]
+                        .iter()
+                        .filter(|(c, _)| self.rights_arc_exists(i, *c))
+                        .map(|(_, s)| s)
+                        .sum::<f64>()
+                        .min(1.0)
                 } else {
                     0.0
                 }
@@ -607,7 +612,7 @@ impl Network {
                             } if *country == gates[g].0 => Some(*max_share),
                             _ => None,
                         })
-                        .last()
+                        .next_back()
                         .unwrap_or(f64::INFINITY);
                     cap[a] = if share.is_finite() {
                         share * total
@@ -812,11 +817,10 @@ fn owners_ever(pipe: &PipelineM, pol: &PolicyM, p: usize) -> Vec<usize> {
             counterparty,
             ..
         } = m.kind
+            && pipeline == p
         {
-            if pipeline == p {
-                v.push(company);
-                v.extend(counterparty);
-            }
+            v.push(company);
+            v.extend(counterparty);
         }
     }
     v.sort_unstable();
@@ -825,6 +829,9 @@ fn owners_ever(pipe: &PipelineM, pol: &PolicyM, p: usize) -> Vec<usize> {
 }
 
 /// The scenario's numbers on one day after the policy's measures.
+/// A fill target (share of volume) on a (month, day) of every year.
+pub type DatedFill = ((u32, u32), f64);
+
 /// Rates in GWh/d, prices in EUR/MWh, shares as fractions.
 pub struct Params {
     pub demand: Vec<[f64; 3]>,
@@ -833,7 +840,7 @@ pub struct Params {
     pub regas: Vec<f64>,
     /// Volume (GWh), injection, withdrawal (GWh/d).
     pub storage: Vec<[f64; 3]>,
-    pub storage_targets: Vec<Option<Vec<((u32, u32), f64)>>>,
+    pub storage_targets: Vec<Option<Vec<DatedFill>>>,
     pub pipe_cap: Vec<f64>,
     pub reverse: Vec<f64>,
     pub tariff: Vec<f64>,
@@ -910,9 +917,17 @@ impl Params {
             contract_volume: model.contracts.iter().map(|c| c.volume).collect(),
             contract_price: model.contracts.iter().map(|c| c.price).collect(),
             // Before its first date the LNG market offers its first volume.
-            lng_available: model.lng.as_ref().and_then(|l| l.available.first().map(|f| (l, f.1))).map_or(BIG, |(l, first)| {
-                if l.available[0].0 > day { first } else { staged(&l.available, day) }
-            }),
+            lng_available: model
+                .lng
+                .as_ref()
+                .and_then(|l| l.available.first().map(|f| (l, f.1)))
+                .map_or(BIG, |(l, first)| {
+                    if l.available[0].0 > day {
+                        first
+                    } else {
+                        staged(&l.available, day)
+                    }
+                }),
             solidarity: model.solidarity,
         };
         // Stake trades accumulate from their start on.
@@ -941,9 +956,9 @@ impl Params {
                     nodes,
                 } => {
                     for &n in nodes {
-                        for s in 0..3 {
-                            if sectors[s] {
-                                p.reduction[n][s] = *share;
+                        for (r, &on) in p.reduction[n].iter_mut().zip(sectors) {
+                            if on {
+                                *r = *share;
                             }
                         }
                     }

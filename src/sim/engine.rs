@@ -465,8 +465,12 @@ impl<'a> Engine<'a> {
         // Demand after weather.
         for n in 0..nn {
             let z = draws.weather[n] * model.nodes[n].weather_sensitivity;
-            for s in 0..3 {
-                out.demand[n][s] = (plan.demand[n][s] * (1.0 + z * WEATHER_WEIGHT[s])).max(0.0);
+            for ((d, &base), w) in out.demand[n]
+                .iter_mut()
+                .zip(&plan.demand[n])
+                .zip(WEATHER_WEIGHT)
+            {
+                *d = (base * (1.0 + z * w)).max(0.0);
             }
         }
         // Storage capacities this step.
@@ -833,8 +837,8 @@ impl<'a> Engine<'a> {
             let served: f64 = (0..3)
                 .map(|s| (out.demand[n][s] - out.unserved[n][s]).max(0.0))
                 .sum();
-            for c in 0..nc {
-                out.consumption[n * nc + c] = served * mix[c];
+            for (c, &x) in out.consumption[n * nc..(n + 1) * nc].iter_mut().zip(mix) {
+                *c = served * x;
             }
             // Storage: withdrawals leave the mix as it was; injections bring
             // the node's pool mix in.
@@ -842,9 +846,8 @@ impl<'a> Engine<'a> {
             let kept = (old - out.withdrawal[n]).max(0.0);
             let new = kept + out.injection[n];
             if new > 0.0 {
-                for c in 0..nc {
-                    let m = &mut state.mix[n * nc + c];
-                    *m = (kept * *m + out.injection[n] * mix[c]) / new;
+                for (m, &x) in state.mix[n * nc..(n + 1) * nc].iter_mut().zip(mix) {
+                    *m = (kept * *m + out.injection[n] * x) / new;
                 }
             }
             state.level[n] = new;

@@ -91,9 +91,11 @@ pub fn summarize(prep: &Prepared, acc: &Accumulators, run: RunInfo) -> Summary {
             })
             .collect();
         for n in 0..l.nodes {
-            let cells = (0..l.years.len())
-                .map(|y| {
-                    let s = n1[y][n].map(|v| Stat {
+            let cells = n1
+                .iter()
+                .zip(&years)
+                .map(|(row, year)| {
+                    let s = row[n].map(|v| Stat {
                         mean: v,
                         sd: 0.0,
                         min: v,
@@ -104,7 +106,7 @@ pub fn summarize(prep: &Prepared, acc: &Accumulators, run: RunInfo) -> Summary {
                         p75: v,
                         p95: v,
                     });
-                    (years[y].clone(), s)
+                    (year.clone(), s)
                 })
                 .collect();
             push(pid(p), node_id(n), "n_minus_1", "%", "year", cells);
