@@ -680,3 +680,77 @@ id = "base"
     assert_gwh!(o[7].consumption[a * nc + ru], 90.0, "November RU");
     assert_gwh!(o[7].consumption[a * nc + no], 510.0, "November NO");
 }
+
+/// Two region-wide caps on RU are active in January 2021: the one written
+/// first started later (2021-01, 10 %) and overrides the one written second
+/// (2020-01, 50 %), as every measure does by start date. A wants 90 GWh/d,
+/// 2790 GWh in the month; RU (cheaper) may bring 10 % of it, 279 GWh, and
+/// NO the other 2511.
+#[test]
+fn later_import_cap_overrides_an_earlier_one() {
+    let text = format!(
+        r#"
+[scenario]
+name = "caps"
+start = "2021-01"
+end = "2021-01"
+baseline = "caps"
+
+[[node]]
+id = "A"
+demand = {{ protected = "30 GWh/d", industry = "30 GWh/d", power = "30 GWh/d", {FLAT} }}
+
+[[origin]]
+id = "RU"
+country = "RU"
+kind = "pipe"
+price = "20 EUR/MWh"
+capacity = "200 GWh/d"
+
+[[origin]]
+id = "NO"
+country = "NO"
+kind = "pipe"
+price = "30 EUR/MWh"
+capacity = "200 GWh/d"
+
+[[pipeline]]
+id = "ru-a"
+from = "RU"
+to = "A"
+capacity = "200 GWh/d"
+
+[[pipeline]]
+id = "no-a"
+from = "NO"
+to = "A"
+capacity = "200 GWh/d"
+
+[[policy]]
+id = "caps"
+[[policy.measure]]
+type = "import_cap"
+country = "RU"
+max_share = "10 %"
+start = "2021-01"
+[[policy.measure]]
+type = "import_cap"
+country = "RU"
+max_share = "50 %"
+start = "2020-01"
+"#
+    );
+    let (prep, outs) = run(&text);
+    let o = &policy(&outs, "caps")[0];
+    assert_gwh!(
+        o.pipeline_flow[pipe(&prep, "ru-a")],
+        279.0,
+        "RU under the later cap"
+    );
+    assert_gwh!(
+        o.pipeline_flow[pipe(&prep, "no-a")],
+        2511.0,
+        "NO makes up the rest"
+    );
+    assert_gwh!(unserved(o, node(&prep, "A")), 0.0, "nobody cut");
+}

@@ -592,6 +592,43 @@ fn disruption_window_reversed() {
 }
 
 #[test]
+fn disruption_until_is_inclusive() {
+    // `until` names the last month (or day) in which events may start; the
+    // resolved model stores the first day after it.
+    let case = |until: &str| {
+        let text = format!(
+            "{BASE}\n[[disruption]]\nid = \"d\"\ntarget = \"p1\"\nhazard = \"0.5 /y\"\n\
+             duration = {{ type = \"fixed\", value = \"10 d\" }}\nfrom = \"2020-01\"\nuntil = \"{until}\"\n"
+        );
+        let (_, model) = load_str(&text, Path::new("case.toml")).unwrap();
+        model.disruptions[0].until.unwrap().to_string()
+    };
+    assert_eq!(case("2020-03"), "2020-04-01");
+    assert_eq!(case("2020-02-29"), "2020-03-01");
+    assert_eq!(case("2020-12"), "2021-01-01");
+    assert_eq!(case("2020-06-15"), "2020-06-16");
+}
+
+#[test]
+fn import_cap_on_one_node_is_refused() {
+    // Only region-wide caps are modelled; a per-node cap must not be
+    // accepted and silently ignored. Measure lines: 32 header, 33 type,
+    // 34 country, 35 max_share, 36 node; `node = ` is 7 characters.
+    let p = one(
+        &measure("type = \"import_cap\"\ncountry = \"RU\"\nmax_share = \"30 %\"\nnode = \"A\""),
+        36,
+        8,
+        "import_cap applies to the whole region; a cap on one node is not modelled",
+    );
+    assert!(p.help.unwrap().contains("remove `node`"));
+    // Without `node` it loads.
+    load(&measure(
+        "type = \"import_cap\"\ncountry = \"RU\"\nmax_share = \"30 %\"",
+    ))
+    .unwrap();
+}
+
+#[test]
 fn empty_lists_that_make_no_sense() {
     // dependency = []: reported at the list (found by its key; `dependency = ` is 13 characters).
     one(
@@ -960,3 +997,26 @@ fn lots_of_problems_are_all_reported() {
 // - 2026-11-28, loader with the fixes, on that corpus: 421 s, 73 154
 //   executions (173/s), coverage 7145 edges, 28 824 features; no crash.
 // No regression test yet: nothing has been found.
+
+#[test]
+fn contract_route_touching_neither_end() {
+    // p2 runs A → B; a contract from RU to A routed on it books the wrong
+    // pipeline. Lines: 38 blank, 39 [[pipeline]] … 44 blank, 45 [[contract]],
+    // 46 id, 47 seller, 48 buyer, 49 volume, 50 start, 51 price, 52 route;
+    // `route = ` is 8 characters.
+    let pipe2 = "\n[[pipeline]]\nid = \"p2\"\nfrom = \"A\"\nto = \"B\"\ncapacity = \"5 bcm/y\"\n";
+    let contract = |route: &str| {
+        format!(
+            "{BASE}{pipe2}\n[[contract]]\nid = \"k\"\nseller = \"RU\"\nbuyer = \"A\"\nvolume = \"1 bcm/y\"\n\
+             start = \"2020-01\"\nprice = \"18 EUR/MWh\"\nroute = \"{route}\"\n"
+        )
+    };
+    let p = one(
+        &contract("p2"),
+        52,
+        9,
+        "route 'p2' of contract 'k' runs from A to B: it neither leaves seller 'RU' nor reaches buyer 'A'",
+    );
+    assert!(p.help.unwrap().contains("remove `route`"));
+    load(&contract("p1")).unwrap();
+}

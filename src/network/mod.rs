@@ -600,6 +600,8 @@ impl Network {
                 }
                 ArcKind::CapGate(g) => {
                     let total: f64 = demand.iter().flatten().sum();
+                    // The active cap that started last wins, as for every
+                    // other measure (stable: file order breaks ties).
                     let share = pol
                         .measures
                         .iter()
@@ -609,11 +611,13 @@ impl Network {
                                 country,
                                 node: None,
                                 max_share,
-                            } if *country == gates[g].0 => Some(*max_share),
+                            } if *country == gates[g].0 => {
+                                Some((m.start.unwrap_or(DISTANT_PAST), *max_share))
+                            }
                             _ => None,
                         })
-                        .next_back()
-                        .unwrap_or(f64::INFINITY);
+                        .max_by_key(|&(start, _)| start)
+                        .map_or(f64::INFINITY, |(_, share)| share);
                     cap[a] = if share.is_finite() {
                         share * total
                     } else {

@@ -367,7 +367,9 @@ pub struct Disruption {
     /// Share of capacity lost while it lasts, `%` (default "100 %").
     #[serde(default)]
     pub severity: Option<Quantity>,
-    /// Only in this window of dates (`YYYY-MM`), inclusive.
+    /// Only events starting in this window of dates (`YYYY-MM` or
+    /// `YYYY-MM-DD`); `until` is inclusive (a whole month when written
+    /// `YYYY-MM`).
     #[serde(default)]
     pub from: Option<At<String>>,
     #[serde(default)]
@@ -481,7 +483,7 @@ pub struct Policy {
 /// | type | fields |
 /// |---|---|
 /// | `embargo` | `country` or `origin`, `share` (default 100 %) |
-/// | `import_cap` | `country`, `max_share`, optional `node` (default: whole region) |
+/// | `import_cap` | `country`, `max_share` (region-wide; `node` is rejected) |
 /// | `capacity` | `target` (pipeline, `lng:NODE`, `storage:NODE`, origin), `action` (`add`/`scale`/`set`), `value` |
 /// | `storage_target` | `targets` (list of `{ date = "MM-DD", fill = "%" }`), optional `nodes` |
 /// | `demand_reduction` | `share`, optional `sectors`, `nodes` |

@@ -202,7 +202,10 @@ pub struct DisruptionM {
     /// Days.
     pub duration: DurationDist,
     pub severity: f64,
+    /// First day on which events may start.
     pub from: Option<Day>,
+    /// First day on which events may no longer start (the file's `until`
+    /// is inclusive: `until = "2014-12"` is stored as 2015-01-01).
     pub until: Option<Day>,
     /// Calendar months (index 0 = January) in which events may start.
     pub months: [bool; 12],

@@ -115,6 +115,8 @@ struct Ids {
     contracts: HashMap<String, usize>,
     /// Country of each origin, by index.
     origin_country: Vec<String>,
+    /// `from` and `to` ids of each pipeline as written, by index.
+    pipe_ends: Vec<(String, String)>,
 }
 
 fn known(map: &HashMap<String, usize>) -> String {
@@ -504,6 +506,11 @@ impl Ctx<'_> {
         for (i, p) in f.pipelines.iter().enumerate() {
             self.unique(&mut ids.pipelines, &p.id, "pipeline", i);
         }
+        ids.pipe_ends = f
+            .pipelines
+            .iter()
+            .map(|p| (p.from.get().clone(), p.to.get().clone()))
+            .collect();
         let pipelines: Vec<Option<PipelineM>> =
             f.pipelines.iter().map(|p| self.pipeline(p, &ids)).collect();
         let mut contracts: Vec<Option<ContractM>> = Vec::new();
@@ -964,6 +971,26 @@ impl Ctx<'_> {
             None => Some(None),
             Some(r) => self.lookup(&ids.pipelines, r, "route pipeline").map(Some),
         };
+        // A route that touches neither end of the contract is almost surely
+        // the wrong pipeline (the route is a single pipeline whose capacity
+        // the contract books; it is not checked to connect the two).
+        if let (Some(Some(i)), Some(r)) = (route, &c.route)
+            && let Some((from, to)) = ids.pipe_ends.get(i)
+            && from != c.seller.get()
+            && to != c.buyer.get()
+        {
+            self.err(
+                &r.span(),
+                format!(
+                    "route '{}' of contract '{}' runs from {from} to {to}: it neither leaves seller '{}' nor reaches buyer '{}'",
+                    r.get(),
+                    c.id.get(),
+                    c.seller.get(),
+                    c.buyer.get()
+                ),
+                "name the pipeline that leaves the seller's origin (or that reaches the buyer), or remove `route`",
+            );
+        }
         Some(ContractM {
             id: c.id.get().clone(),
             seller: seller?,
@@ -1115,7 +1142,7 @@ impl Ctx<'_> {
             duration: duration?,
             severity: severity?,
             from: from?,
-            until: until?,
+            until: until?.map(|u| end_of_window(u, d.until.as_ref().map_or("", |t| t.get()))),
             months,
         })
     }
@@ -1515,10 +1542,17 @@ impl Ctx<'_> {
                 {
                     return None;
                 }
-                let node = match &m.node {
-                    None => None,
-                    Some(n) => Some(self.lookup(&ids.nodes, n, "node")?),
-                };
+                // Only the region-wide cap is modelled; a per-node cap would
+                // otherwise be accepted and silently do nothing.
+                if let Some(n) = &m.node {
+                    self.err(
+                        &n.span(),
+                        "import_cap applies to the whole region; a cap on one node is not modelled",
+                        "remove `node` (the cap then limits the region's direct imports from the country), or cut that node's supply with an `embargo` or `capacity` measure",
+                    );
+                    return None;
+                }
+                let node = None;
                 let max_share = self.share(m.max_share.as_ref()?, "max_share")?;
                 MeasureKind::ImportCap {
                     country: m.country.as_ref()?.get().clone(),
@@ -1872,4 +1906,14 @@ fn conflicts(a: &MeasureKind, b: &MeasureKind) -> bool {
         ) => c1 == c2 && n1 == n2,
         _ => false,
     }
+}
+
+/// The first day after an inclusive window end written as `YYYY-MM` (the
+/// whole month counts) or `YYYY-MM-DD` (that day counts).
+fn end_of_window(last: Day, text: &str) -> Day {
+    if text.trim().split('-').count() == 3 {
+        return Day(last.0 + 1);
+    }
+    let (y, m, _) = last.ymd();
+    Day(last.0 + super::units::days_in_month(y, m) as i32)
 }
