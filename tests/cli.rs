@@ -333,6 +333,36 @@ fn refuses_to_overwrite_another_scenario() {
     assert_eq!(names, vec!["run"]);
 }
 
+/// A folder gasdep did not write (no run.json) is never replaced, not even
+/// with --force: a mistyped --out must not delete someone's files.
+#[test]
+fn never_replaces_a_folder_it_did_not_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("papers");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("thesis.tex"), "precious").unwrap();
+    for extra in [&[][..], &["--force"][..]] {
+        let o = run_example(&out, extra);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("is not a gasdep result folder"),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("thesis.tex")).unwrap(),
+            "precious"
+        );
+    }
+    // A file in the way is refused too.
+    let file = dir.path().join("notes.txt");
+    std::fs::write(&file, "x").unwrap();
+    let o = run_example(&file, &["--force"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is not a folder"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+}
+
 /// N-1 of both countries of the example, from the figures of the file
 /// (Regulation (EU) 2017/1938 Annex II), computed here step by step.
 #[test]
@@ -525,4 +555,78 @@ fn unwritable_output_is_exit_2() {
         "{}",
         stderr(&o)
     );
+}
+
+/// A 1,000-node scenario (half the node limit) runs to the end with the
+/// right numbers: 999 nodes each fed by their own pipeline from one origin,
+/// the next node of every tenth one linked to it, and one node with no
+/// pipeline at all. Demand 3 bcm/y a node (32.7 TWh/y at 10.9 kWh/m³), flat
+/// and without weather response; no disruption: every connected node is served in full, the disconnected
+/// one not at all, so Europe's unserved demand is exactly that node's
+/// 32.7 TWh of 32,700.
+#[test]
+fn a_thousand_node_scenario_runs() {
+    let mut text = String::from(
+        "[scenario]\nname = \"big\"\nstart = \"2020-01\"\nend = \"2020-12\"\nbaseline = \"base\"\n\n\
+         [[origin]]\nid = \"O\"\ncountry = \"O\"\nkind = \"pipe\"\nprice = \"20 EUR/MWh\"\ncapacity = \"5000 bcm/y\"\n\n\
+         [[policy]]\nid = \"base\"\n",
+    );
+    let demand = "demand = { protected = \"1 bcm/y\", industry = \"1 bcm/y\", power = \"1 bcm/y\", \
+         profile = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], weather_sensitivity = \"0 %\" }";
+    for i in 0..999 {
+        text.push_str(&format!(
+            "\n[[node]]\nid = \"N{i}\"\n{demand}\n\
+             [[pipeline]]\nid = \"p{i}\"\nfrom = \"O\"\nto = \"N{i}\"\ncapacity = \"10 bcm/y\"\n"
+        ));
+        if i % 10 == 0 && i + 1 < 999 {
+            text.push_str(&format!(
+                "[[pipeline]]\nid = \"l{i}\"\nfrom = \"N{i}\"\nto = \"N{}\"\ncapacity = \"1 bcm/y\"\n",
+                i + 1
+            ));
+        }
+    }
+    text.push_str(&format!("\n[[node]]\nid = \"ALONE\"\n{demand}\n"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = dir.path().join("out");
+    let o = gasdep(&[
+        "run",
+        file.to_str().unwrap(),
+        "--trials",
+        "2",
+        "--quiet",
+        "--charts",
+        "png",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = summary(&out);
+    let year = |node: &str, metric: &str| -> f64 {
+        s["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["node"] == node && x["metric"] == metric && x["resolution"] == "year")
+            .unwrap_or_else(|| panic!("no {node} {metric}"))["stats"][0]["mean"]
+            .as_f64()
+            .unwrap()
+    };
+    // 3 bcm/y is 32.7 TWh a year of 365.25 days; 2020 has 366.
+    let per_node = 3.0 * 10.9 * 366.0 / 365.25;
+    for (node, metric, want, tol) in [
+        ("EUROPE", "demand", 1000.0 * per_node, 0.5),
+        ("EUROPE", "unserved", per_node, 0.01),
+        ("ALONE", "unserved", per_node, 0.01),
+        ("N500", "unserved", 0.0, 1e-9),
+        ("N501", "demand", per_node, 0.01),
+    ] {
+        let got = year(node, metric);
+        assert!(
+            (got - want).abs() <= tol,
+            "{node} {metric}: {got} TWh, want {want}"
+        );
+    }
+    assert!(out.join("flow_map.png").exists() && out.join("report.html").exists());
 }

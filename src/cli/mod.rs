@@ -349,14 +349,16 @@ struct ShardFile {
     accumulators: Accumulators,
 }
 
-/// Refuse to replace a folder holding something else than this scenario's results.
+/// Refuse to replace a folder holding something else than this scenario's
+/// results. `--force` replaces another scenario's results, never a folder
+/// that gasdep did not write (a mistyped `--out $HOME` must not delete it).
 fn check_target(out: &Path, scenario: &str, force: bool) -> Result<(), Failure> {
-    if force || !out.exists() {
+    if !out.exists() {
         return Ok(());
     }
     if !out.is_dir() {
         return Err(Failure::Input(format!(
-            "output {} exists and is not a folder",
+            "output {} exists and is not a folder: choose another --out",
             out.display()
         )));
     }
@@ -364,7 +366,7 @@ fn check_target(out: &Path, scenario: &str, force: bool) -> Result<(), Failure> 
         .ok()
         .and_then(|t| serde_json::from_str::<RunRecord>(&t).ok());
     match record {
-        Some(r) if r.scenario == scenario => Ok(()),
+        Some(r) if r.scenario == scenario || force => Ok(()),
         Some(r) => Err(Failure::Input(format!(
             "{} holds results of scenario '{}', not '{scenario}': choose another --out, or pass --force to replace them",
             out.display(),
@@ -377,7 +379,7 @@ fn check_target(out: &Path, scenario: &str, force: bool) -> Result<(), Failure> 
             Ok(())
         }
         None => Err(Failure::Input(format!(
-            "{} exists and is not a gasdep result folder: choose another --out, or pass --force to replace it",
+            "{} exists and is not a gasdep result folder (it has no run.json): choose another --out, or empty or remove it yourself; --force does not replace it",
             out.display()
         ))),
     }
