@@ -651,24 +651,55 @@ enum Swatch {
     Band(RGBColor, f64),
 }
 
-/// A legend row in the bottom strip, below the plot, so it never covers
-/// data. Items that do not fit on the row are summarised as "+N more".
+/// The legend in the bottom strip, below the plot, so it never covers
+/// data: one row, or two when the items do not fit on one. Items that fit
+/// on neither are summarised as "+N more".
 fn legend<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     items: &[(String, Swatch)],
 ) -> DrawResult {
-    let y = HEIGHT as i32 - 58;
-    let mut x = FRAME_LEFT + 8;
     let font = text(14.0);
     let max_x = WIDTH as i32 - FRAME_RIGHT;
-    for (i, (label, sw)) in items.iter().enumerate() {
+    let start_x = FRAME_LEFT + 8;
+    let mut labelled = Vec::with_capacity(items.len());
+    for (label, sw) in items {
         let label = clip(label, 56);
         let w = root.estimate_text_size(&label, &font)?.0 as i32;
-        if x + 34 + w > max_x {
-            let more = format!("+{} more", items.len() - i);
-            root.draw(&Text::new(more, (x, y - 8), font.clone()))?;
+        labelled.push((label, *sw, w));
+    }
+    // Break into rows: (row, x) for each item that is drawn.
+    let mut places = Vec::new();
+    let (mut row, mut x) = (0, start_x);
+    for (_, _, w) in &labelled {
+        if x + 34 + w > max_x && x > start_x {
+            row += 1;
+            x = start_x;
+        }
+        if row > 1 {
             break;
         }
+        places.push((row, x));
+        x += 32 + w + 26;
+    }
+    let rows_y: [i32; 2] = if places.iter().any(|&(r, _)| r == 1) {
+        [HEIGHT as i32 - 66, HEIGHT as i32 - 44]
+    } else {
+        [HEIGHT as i32 - 58; 2]
+    };
+    if places.len() < labelled.len() {
+        // Make room on the last row for the "+N more" note.
+        let more_w = root.estimate_text_size("+99 more", &font)?.0 as i32;
+        while let Some(&(r, x)) = places.last() {
+            let w = labelled[places.len() - 1].2;
+            if r == 1 && x + 32 + w + 26 + more_w > max_x {
+                places.pop();
+            } else {
+                break;
+            }
+        }
+    }
+    for ((label, sw, w), &(r, x)) in labelled.iter().zip(&places) {
+        let y = rows_y[r];
         match sw {
             Swatch::Line(c) => root.draw(&PathElement::new(
                 vec![(x, y), (x + 26, y)],
@@ -688,8 +719,14 @@ fn legend<DB: DrawingBackend>(
                 c.mix(*a).filled(),
             ))?,
         }
-        root.draw(&Text::new(label, (x + 32, y - 8), font.clone()))?;
-        x += 32 + w + 26;
+        root.draw(&Text::new(label.clone(), (x + 32, y - 8), font.clone()))?;
+        if let Some(&(last_r, last_x)) = places.last()
+            && places.len() < labelled.len()
+            && (r, x) == (last_r, last_x)
+        {
+            let more = format!("+{} more", labelled.len() - places.len());
+            root.draw(&Text::new(more, (x + 32 + w + 26, y - 8), font.clone()))?;
+        }
     }
     Ok(())
 }
@@ -1169,33 +1206,35 @@ fn draw_comparison_panel<DB: DrawingBackend>(
             (bx, by + 6),
             text_bold(12.5).pos(centre),
         ))?;
-        let diff_txt = if id == ctx.baseline() {
-            ("baseline".to_string(), false)
+        // The mean paired difference, and its interval on a second line.
+        let (mean_txt, ci_txt, sig) = if id == ctx.baseline() {
+            ("baseline".to_string(), String::new(), false)
         } else if let Some((m, a, b)) = diff {
             let sig = a.is_finite() && b.is_finite() && (*a > 0.0 || *b < 0.0);
             let u = if unit == "%" { " pp" } else { "" };
             (
-                format!(
-                    "Δ {}{u} [{}, {}]",
-                    fmt_signed(*m),
-                    fmt_signed(*a),
-                    fmt_signed(*b)
-                ),
+                format!("Δ {}{u}", fmt_signed(*m)),
+                format!("[{}, {}]", fmt_signed(*a), fmt_signed(*b)),
                 sig,
             )
         } else {
-            ("Δ n/a".to_string(), false)
+            ("Δ n/a".to_string(), String::new(), false)
         };
-        let style = if diff_txt.1 {
+        let style = if sig {
             text_bold(11.5)
         } else {
             text_muted(11.5)
         };
-        root.draw(&Text::new(
-            clip(&diff_txt.0, max_chars.max(8) + 4),
-            (bx, by + 24),
-            style.pos(centre),
-        ))?;
+        let width = max_chars.max(8) + 4;
+        for (k, line) in [mean_txt, ci_txt].iter().enumerate() {
+            if !line.is_empty() {
+                root.draw(&Text::new(
+                    clip(line, width),
+                    (bx, by + 22 + 14 * k as i32),
+                    style.clone().pos(centre),
+                ))?;
+            }
+        }
     }
     Ok(())
 }
