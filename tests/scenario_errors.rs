@@ -987,17 +987,6 @@ fn lots_of_problems_are_all_reported() {
     assert_eq!(p[499].line, 37 + 6 * 499 + 5);
 }
 
-// ---- Regressions found by the fuzzer (fuzz/fuzz_targets/load.rs) ---------------
-//
-// Each crash the fuzzer finds becomes a test here, named after what it found.
-// Runs so far (2-core AMD EPYC, shared, one job, seeds = the shipped scenarios):
-// - 2026-11-28, loader before the fixes of this commit: 1801 s, 203 330
-//   executions (112/s: inputs up to 70 KB), coverage 6911 edges, 27 242
-//   features, corpus 2316 inputs; no crash, no failed assertion.
-// - 2026-11-28, loader with the fixes, on that corpus: 421 s, 73 154
-//   executions (173/s), coverage 7145 edges, 28 824 features; no crash.
-// No regression test yet: nothing has been found.
-
 #[test]
 fn contract_route_touching_neither_end() {
     // p2 runs A → B; a contract from RU to A routed on it books the wrong
@@ -1020,3 +1009,14 @@ fn contract_route_touching_neither_end() {
     assert!(p.help.unwrap().contains("remove `route`"));
     load(&contract("p1")).unwrap();
 }
+
+// ---- Regressions found by the fuzzer (fuzz/fuzz_targets/load.rs) ---------------
+//
+// Each crash the fuzzer finds becomes a test here, named after what it found.
+// Runs so far (2-core AMD EPYC, shared, one job, seeds = the shipped scenarios):
+// - 2026-11-28, loader before the fixes of this commit: 1801 s, 203 330
+//   executions (112/s: inputs up to 70 KB), coverage 6911 edges, 27 242
+//   features, corpus 2316 inputs; no crash, no failed assertion.
+// - 2026-11-28, loader with the fixes, on that corpus: 421 s, 73 154
+//   executions (173/s), coverage 7145 edges, 28 824 features; no crash.
+// No regression test yet: nothing has been found.
