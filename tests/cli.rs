@@ -630,3 +630,90 @@ fn a_thousand_node_scenario_runs() {
     }
     assert!(out.join("flow_map.png").exists() && out.join("report.html").exists());
 }
+
+/// The dependency share of a pipeline flow is weighted by flow over trials.
+/// A is fed by a cheap Norwegian pipeline that fails now and then, and by
+/// a dearer Russian one used only while it is out, so the Russian pipeline
+/// carries gas in a minority of trials. All that it carries is Russian: its
+/// share must be 100 %, not the 0 % a median of per-trial shares (0 in the
+/// trials without flow) would give.
+#[test]
+fn rarely_used_pipeline_keeps_the_share_of_what_it_carries() {
+    let text = r#"
+[scenario]
+name = "backup"
+start = "2020-01"
+end = "2021-12"
+trials = 200
+seed = 5
+baseline = "base"
+dependency = ["RU"]
+
+[[node]]
+id = "A"
+demand = { protected = "10 bcm/y", industry = "5 bcm/y", power = "5 bcm/y" }
+
+[[origin]]
+id = "NO"
+country = "NO"
+kind = "pipe"
+price = "15 EUR/MWh"
+capacity = "40 bcm/y"
+
+[[origin]]
+id = "RU"
+country = "RU"
+kind = "pipe"
+price = "25 EUR/MWh"
+capacity = "40 bcm/y"
+
+[[pipeline]]
+id = "no-a"
+from = "NO"
+to = "A"
+capacity = "40 bcm/y"
+
+[[pipeline]]
+id = "ru-a"
+from = "RU"
+to = "A"
+capacity = "40 bcm/y"
+
+[[disruption]]
+id = "no-out"
+target = "no-a"
+hazard = "0.3 /y"
+duration = { type = "fixed", value = "20 d" }
+
+[[policy]]
+id = "base"
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("backup.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = dir.path().join("r");
+    let o = gasdep(&[
+        "run",
+        file.to_str().unwrap(),
+        "--quiet",
+        "--charts",
+        "none",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = summary(&out);
+    let flows: Vec<&Value> = s["flows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["from"] == "RU")
+        .collect();
+    assert_eq!(flows.len(), 2, "one per year");
+    for f in flows {
+        // Used in a minority of trials: the median year carries nothing.
+        assert_eq!(f["median_twh"].as_f64().unwrap(), 0.0, "{f}");
+        let share = f["dependency_share"].as_f64().unwrap();
+        assert!((share - 1.0).abs() < 1e-6, "{f}");
+    }
+}

@@ -111,7 +111,7 @@ pub fn tidy_csv(s: &Summary) -> String {
             "pipeline_dependency_share",
             "share",
             &f.period,
-            "p50",
+            "flow_weighted",
             f.dependency_share,
         );
     }

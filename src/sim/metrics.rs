@@ -158,10 +158,10 @@ pub const PIPELINE: [Metric; 2] = [
         "gas through the pipeline (contracts and reserved capacity included)",
     ),
     m(
-        "flow_dependency_share",
-        "share",
-        1e-5,
-        "share of that gas from dependency-country origins",
+        "flow_dependency",
+        "TWh",
+        1e-4,
+        "of that gas, the part traced to dependency-country origins",
     ),
 ];
 
@@ -536,7 +536,7 @@ impl Recorder {
             for y in 0..ny {
                 let f = self.pipe_flow[p * ny + y];
                 values[layout.pipeline(0, p, y)] = f / 1e3;
-                values[layout.pipeline(1, p, y)] = ratio(self.pipe_dep[p * ny + y], f);
+                values[layout.pipeline(1, p, y)] = self.pipe_dep[p * ny + y] / 1e3;
             }
         }
     }

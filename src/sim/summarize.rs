@@ -215,13 +215,22 @@ pub fn summarize(prep: &Prepared, acc: &Accumulators, run: RunInfo) -> Summary {
                 let f = acc.values[p][l.pipeline(0, i, y)].stat();
                 let d = acc.values[p][l.pipeline(1, i, y)].stat();
                 if let (Some(f), Some(d)) = (f, d) {
+                    // Flow-weighted over trials (mean dependency volume over
+                    // mean flow): a median of per-trial shares would count
+                    // the trials without flow as 0 % and paint a rarely
+                    // used pipeline green whatever it carries.
+                    let share = if f.mean > 0.0 {
+                        (d.mean / f.mean).clamp(0.0, 1.0)
+                    } else {
+                        0.0
+                    };
                     flows.push(FlowSummary {
                         policy: pid(p),
                         period: year.clone(),
                         from: from.clone(),
                         to: model.nodes[pipe.to].id.clone(),
                         median_twh: f.p50,
-                        dependency_share: d.p50,
+                        dependency_share: share,
                     });
                 }
             }

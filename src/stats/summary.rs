@@ -163,6 +163,7 @@ pub struct FlowSummary {
     pub to: String,
     /// Median annual volume over trials, TWh.
     pub median_twh: f64,
-    /// Median traced share of dependency-country gas in the flow.
+    /// Traced share of dependency-country gas in the flow, weighted by flow
+    /// over trials: mean dependency volume / mean flow (0 without flow).
     pub dependency_share: f64,
 }
