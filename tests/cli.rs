@@ -32,6 +32,28 @@ fn comparable(mut v: Value) -> Value {
 
 const EXAMPLE: &str = "scenarios/examples/two-countries.toml";
 
+/// Write `text` as a scenario file in a fresh folder, run it with `args`
+/// (plus `--quiet --out`), require success, and return the folder (kept
+/// alive) and the summary.
+fn run_text(text: &str, args: &[&str]) -> (tempfile::TempDir, PathBuf, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("case.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = dir.path().join("out");
+    let mut all = vec![
+        "run",
+        file.to_str().unwrap(),
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    all.extend_from_slice(args);
+    let o = gasdep(&all);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = summary(&out);
+    (dir, out, s)
+}
+
 fn run_example(out: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
         "run",
@@ -586,23 +608,7 @@ fn a_thousand_node_scenario_runs() {
         }
     }
     text.push_str(&format!("\n[[node]]\nid = \"ALONE\"\n{demand}\n"));
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("big.toml");
-    std::fs::write(&file, text).unwrap();
-    let out = dir.path().join("out");
-    let o = gasdep(&[
-        "run",
-        file.to_str().unwrap(),
-        "--trials",
-        "2",
-        "--quiet",
-        "--charts",
-        "png",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let s = summary(&out);
+    let (_dir, out, s) = run_text(&text, &["--trials", "2", "--charts", "png"]);
     let year = |node: &str, metric: &str| -> f64 {
         s["series"]
             .as_array()
@@ -688,21 +694,7 @@ duration = { type = "fixed", value = "20 d" }
 [[policy]]
 id = "base"
 "#;
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("backup.toml");
-    std::fs::write(&file, text).unwrap();
-    let out = dir.path().join("r");
-    let o = gasdep(&[
-        "run",
-        file.to_str().unwrap(),
-        "--quiet",
-        "--charts",
-        "none",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let s = summary(&out);
+    let (_dir, _, s) = run_text(text, &["--charts", "none"]);
     let flows: Vec<&Value> = s["flows"]
         .as_array()
         .unwrap()
@@ -716,4 +708,67 @@ id = "base"
         let share = f["dependency_share"].as_f64().unwrap();
         assert!((share - 1.0).abs() < 1e-6, "{f}");
     }
+}
+
+/// Damaged copies of the shipped default scenario, through the binary: each
+/// is either still valid (exit 0) or refused with exit 2 and a message that
+/// names the file, line and column; never a panic (exit 101) or a signal.
+/// (`tests/scenario_mutations.rs` covers many more cases at the library
+/// level, in-process.)
+#[test]
+fn damaged_default_scenario_is_exit_2_with_a_place() {
+    let text = std::fs::read_to_string("scenarios/franco-russian-2010.toml").unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let n = lines.len();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cases: Vec<(String, String)> = Vec::new();
+    // Delete, duplicate and garble lines spread over the file.
+    for k in (7..n).step_by(n / 9) {
+        let mut v = lines.clone();
+        v.remove(k);
+        cases.push((format!("delete line {}", k + 1), v.join("\n")));
+        let mut v = lines.clone();
+        v.insert(k, lines[k]);
+        cases.push((format!("duplicate line {}", k + 1), v.join("\n")));
+        let mut v: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+        let half: String = lines[k]
+            .chars()
+            .take(lines[k].chars().count() / 2)
+            .collect();
+        v[k] = format!("{half}\u{0}\u{7f}ÿ{{[\"");
+        cases.push((format!("garble line {}", k + 1), v.join("\n")));
+    }
+    // Numbers made absurd, and the file cut in half.
+    for (from, to) in [("bcm/y", "bcm"), ("\"0.", "\"-1e300"), ("%\"", "%%\"")] {
+        cases.push((format!("{from} -> {to}"), text.replacen(from, to, 3)));
+    }
+    let half: String = text.chars().take(text.chars().count() / 2).collect();
+    cases.push(("truncated".into(), half));
+    let mut refused = 0;
+    for (i, (what, body)) in cases.iter().enumerate() {
+        let file = dir.path().join(format!("case{i}.toml"));
+        std::fs::write(&file, body).unwrap();
+        let o = gasdep(&["validate", file.to_str().unwrap()]);
+        match o.status.code() {
+            Some(0) => {}
+            Some(2) => {
+                refused += 1;
+                let err = stderr(&o);
+                let place = format!("case{i}.toml:");
+                assert!(
+                    err.lines().any(|l| l.contains(&place)
+                        && l.split(':')
+                            .nth(1)
+                            .is_some_and(|x| x.parse::<usize>().is_ok())),
+                    "{what}: no file:line in\n{err}"
+                );
+            }
+            other => panic!("{what}: exit {other:?}\n{}", stderr(&o)),
+        }
+    }
+    assert!(
+        refused >= cases.len() / 2,
+        "only {refused} of {} refused",
+        cases.len()
+    );
 }
