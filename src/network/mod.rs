@@ -832,10 +832,10 @@ fn owners_ever(pipe: &PipelineM, pol: &PolicyM, p: usize) -> Vec<usize> {
     v
 }
 
-/// The scenario's numbers on one day after the policy's measures.
 /// A fill target (share of volume) on a (month, day) of every year.
 pub type DatedFill = ((u32, u32), f64);
 
+/// The scenario's numbers on one day after the policy's measures.
 /// Rates in GWh/d, prices in EUR/MWh, shares as fractions.
 pub struct Params {
     pub demand: Vec<[f64; 3]>,
