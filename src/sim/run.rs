@@ -193,9 +193,10 @@ impl Accumulators {
             }
         }
         let ny = prep.layout.years.len();
+        let diff_cells = prep.diff_cells();
         for p in 1..values.len() {
             let mut i = 0;
-            for (k, n) in prep.diff_cells() {
+            for &(k, n) in &diff_cells {
                 for y in 0..ny {
                     let cell = prep.layout.yearly(k, n, y);
                     let d = values[p][cell] - values[0][cell];
@@ -207,6 +208,14 @@ impl Accumulators {
             }
         }
         Ok(())
+    }
+
+    /// Sort every accumulator's buffered values into its histogram, so that
+    /// reading the statistics needs no copies.
+    pub fn flush(&mut self) {
+        for a in self.values.iter_mut().chain(&mut self.diffs).flatten() {
+            a.flush();
+        }
     }
 
     /// Fold `other` in; the result does not depend on the order of merges.
@@ -352,6 +361,7 @@ pub fn monte_carlo(prep: &Prepared, opts: &McOptions) -> Result<Accumulators, Si
                     acc.add(prep, &worker.values, &worker.events)?;
                     (opts.progress)();
                 }
+                acc.flush();
                 Ok(acc)
             })
             .try_reduce_with(|mut a, b| {

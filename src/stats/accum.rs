@@ -54,6 +54,7 @@
 //! `n·Σq² − (Σq)²` computed exactly, so no cancellation however large the mean.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 use super::summary::Stat;
 
@@ -87,10 +88,15 @@ pub enum StatsError {
     Corrupt(String),
 }
 
+/// Values [`Accumulator::add`] buffers before sorting them into the
+/// histogram in one pass: a sorted insert per value would shift the bins
+/// and miss the cache on every add.
+const PENDING: usize = 32;
+
 /// Exact, mergeable statistics of one cell over trials. See the module docs
 /// for the guarantees.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "AccumulatorRepr")]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(try_from = "AccumulatorRepr", into = "AccumulatorRepr")]
 pub struct Accumulator {
     resolution: f64,
     exact_cap: u32,
@@ -104,6 +110,26 @@ pub struct Accumulator {
     keys: Vec<i64>,
     /// Count per key, all > 0.
     counts: Vec<u64>,
+    /// Quantised values added but not yet in `keys`/`counts` (the moments,
+    /// min and max already include them). Readers see the histogram through
+    /// [`Accumulator::settled`], so the buffer is invisible outside.
+    pending: Vec<i64>,
+}
+
+impl PartialEq for Accumulator {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (self.settled(), other.settled());
+        a.resolution.to_bits() == b.resolution.to_bits()
+            && a.exact_cap == b.exact_cap
+            && a.count == b.count
+            && a.sum == b.sum
+            && a.sum_sq == b.sum_sq
+            && a.min == b.min
+            && a.max == b.max
+            && a.exact == b.exact
+            && a.keys == b.keys
+            && a.counts == b.counts
+    }
 }
 
 impl Accumulator {
@@ -131,6 +157,7 @@ impl Accumulator {
             exact: true,
             keys: Vec::new(),
             counts: Vec::new(),
+            pending: Vec::new(),
         })
     }
 
@@ -142,18 +169,83 @@ impl Accumulator {
         self.sum_sq.add_u128(a * a);
         self.min = self.min.min(q);
         self.max = self.max.max(q);
-        let key = if self.exact { q } else { bucket_key(q) };
-        match self.keys.binary_search(&key) {
-            Ok(i) => self.counts[i] += 1,
-            Err(i) => {
-                self.keys.insert(i, key);
-                self.counts.insert(i, 1);
-                if self.exact && self.keys.len() > self.exact_cap as usize {
-                    self.collapse();
+        if self.pending.capacity() == 0 {
+            self.pending.reserve_exact(PENDING);
+        }
+        self.pending.push(q);
+        if self.pending.len() == PENDING {
+            self.flush();
+        }
+        Ok(())
+    }
+
+    /// Sorts the buffered values into the histogram: existing bins are
+    /// found by a forward search, new ones merged in with one pass from
+    /// the end. The state reached is the same as adding one at a time (the
+    /// histogram depends on the multiset only).
+    pub fn flush(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let mut pending = std::mem::take(&mut self.pending);
+        pending.sort_unstable();
+        if !self.exact {
+            // bucket_key is monotonic: the keys stay sorted.
+            pending.iter_mut().for_each(|q| *q = bucket_key(*q));
+        }
+        let mut new_keys = [0i64; PENDING];
+        let mut new_counts = [0u64; PENDING];
+        let mut added = 0;
+        let mut from = 0;
+        for run in pending.chunk_by(|a, b| a == b) {
+            let (key, c) = (run[0], run.len() as u64);
+            match self.keys[from..].binary_search(&key) {
+                Ok(i) => {
+                    self.counts[from + i] += c;
+                    from += i + 1;
+                }
+                Err(i) => {
+                    new_keys[added] = key;
+                    new_counts[added] = c;
+                    added += 1;
+                    from += i;
                 }
             }
         }
-        Ok(())
+        if added > 0 {
+            // Merge the new bins in from the back, in place.
+            let old = self.keys.len();
+            self.keys.resize(old + added, 0);
+            self.counts.resize(old + added, 0);
+            let (mut i, mut j) = (old, added);
+            for w in (0..old + added).rev() {
+                if j > 0 && (i == 0 || new_keys[j - 1] > self.keys[i - 1]) {
+                    j -= 1;
+                    self.keys[w] = new_keys[j];
+                    self.counts[w] = new_counts[j];
+                } else {
+                    i -= 1;
+                    self.keys[w] = self.keys[i];
+                    self.counts[w] = self.counts[i];
+                }
+            }
+            if self.exact && self.keys.len() > self.exact_cap as usize {
+                self.collapse();
+            }
+        }
+        pending.clear();
+        self.pending = pending;
+    }
+
+    /// `self` with the buffer sorted in: borrowed when it is empty.
+    fn settled(&self) -> Cow<'_, Self> {
+        if self.pending.is_empty() {
+            Cow::Borrowed(self)
+        } else {
+            let mut a = self.clone();
+            a.flush();
+            Cow::Owned(a)
+        }
     }
 
     /// Adds all of `other`'s values. Fails (leaving `self` unchanged) if the
@@ -170,6 +262,8 @@ impl Accumulator {
         if other.count == 0 {
             return Ok(());
         }
+        self.flush();
+        let other = other.settled();
         self.count += other.count;
         self.sum += other.sum;
         self.sum_sq = self.sum_sq.add(&other.sum_sq);
@@ -204,12 +298,12 @@ impl Accumulator {
 
     /// Whether the histogram still holds every distinct value exactly.
     pub fn is_exact(&self) -> bool {
-        self.exact
+        self.settled().exact
     }
 
     /// Number of histogram bins held (memory ≈ 16 bytes per bin).
     pub fn bins(&self) -> usize {
-        self.keys.len()
+        self.settled().keys.len()
     }
 
     /// Mean of the quantised values, `None` if empty.
@@ -252,7 +346,7 @@ impl Accumulator {
         let lo = (h.floor() as u64).min(self.count - 1);
         let hi = (lo + 1).min(self.count - 1);
         let t = h - lo as f64;
-        let (a, b) = self.order_stats(lo, hi);
+        let (a, b) = self.settled().order_stats(lo, hi);
         Some((a + t * (b - a)) * self.resolution)
     }
 
@@ -264,17 +358,18 @@ impl Accumulator {
         if self.count == 0 || x.is_nan() {
             return None;
         }
-        let above: u64 = self
+        let this = self.settled();
+        let above: u64 = this
             .keys
             .iter()
-            .zip(&self.counts)
+            .zip(&this.counts)
             .filter(|&(&key, _)| {
-                let v = if self.exact {
+                let v = if this.exact {
                     key as f64
                 } else {
-                    bucket_mid(key).clamp(self.min as f64, self.max as f64)
+                    bucket_mid(key).clamp(this.min as f64, this.max as f64)
                 };
-                v * self.resolution > x
+                v * this.resolution > x
             })
             .map(|(_, &c)| c)
             .sum();
@@ -319,16 +414,18 @@ impl Accumulator {
     /// Mean, sd, min, max and the percentiles of
     /// [`super::summary::PERCENTILES`]; `None` if empty.
     pub fn stat(&self) -> Option<Stat> {
+        let this = self.settled();
+        let this = this.as_ref();
         Some(Stat {
-            mean: self.mean()?,
-            sd: self.sd()?,
-            min: self.min()?,
-            max: self.max()?,
-            p5: self.percentile(5.0)?,
-            p25: self.percentile(25.0)?,
-            p50: self.percentile(50.0)?,
-            p75: self.percentile(75.0)?,
-            p95: self.percentile(95.0)?,
+            mean: this.mean()?,
+            sd: this.sd()?,
+            min: this.min()?,
+            max: this.max()?,
+            p5: this.percentile(5.0)?,
+            p25: this.percentile(25.0)?,
+            p50: this.percentile(50.0)?,
+            p75: this.percentile(75.0)?,
+            p95: this.percentile(95.0)?,
         })
     }
 
@@ -549,7 +646,7 @@ impl TryFrom<EventCounterRepr> for EventCounter {
 
 /// Serialized form, validated before it becomes an [`Accumulator`] so that a
 /// damaged shard file gives an error rather than wrong statistics or a panic.
-#[derive(Deserialize)]
+#[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AccumulatorRepr {
     resolution: f64,
@@ -562,6 +659,24 @@ struct AccumulatorRepr {
     exact: bool,
     keys: Vec<i64>,
     counts: Vec<u64>,
+}
+
+impl From<Accumulator> for AccumulatorRepr {
+    fn from(mut a: Accumulator) -> Self {
+        a.flush();
+        AccumulatorRepr {
+            resolution: a.resolution,
+            exact_cap: a.exact_cap,
+            count: a.count,
+            sum: a.sum,
+            sum_sq: a.sum_sq,
+            min: a.min,
+            max: a.max,
+            exact: a.exact,
+            keys: a.keys,
+            counts: a.counts,
+        }
+    }
 }
 
 impl TryFrom<AccumulatorRepr> for Accumulator {
@@ -714,6 +829,34 @@ mod tests {
         assert_eq!(a.fraction_above(0.2), Some(0.0));
         assert_eq!(a.fraction_above(-1.0), Some(1.0));
         assert_eq!(Accumulator::new(0.1).unwrap().fraction_above(0.0), None);
+    }
+
+    #[test]
+    fn buffered_values_are_seen_by_every_reader() {
+        // Cap 8: the ninth distinct value collapses the histogram, whether
+        // or not the buffer has been flushed yet.
+        let mut a = Accumulator::with_cap(1.0, 8).unwrap();
+        for x in 0..9 {
+            a.add(f64::from(x)).unwrap();
+        }
+        assert!(a.pending.len() == 9 && a.keys.is_empty());
+        assert!(!a.is_exact());
+        assert_eq!(a.percentile(50.0), Some(4.0));
+        assert_eq!(a.fraction_above(6.0), Some(2.0 / 9.0));
+        let mut flushed = a.clone();
+        flushed.flush();
+        assert!(flushed.pending.is_empty() && !flushed.exact);
+        assert_eq!(a, flushed);
+        assert_eq!(
+            serde_json::to_string(&a).unwrap(),
+            serde_json::to_string(&flushed).unwrap()
+        );
+        // A value equal to an existing bin and a new one, in one flush.
+        flushed.add(4.0).unwrap();
+        flushed.add(100.0).unwrap();
+        flushed.flush();
+        assert_eq!(flushed.bins(), 10);
+        assert_eq!(flushed.counts[4], 2);
     }
 
     #[test]
