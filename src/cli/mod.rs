@@ -514,7 +514,7 @@ fn run(args: RunArgs, command: String) -> Result<(), Failure> {
         command: record.command.clone(),
     };
     let summary = summarize(&prep, &acc, run);
-    write_results(&out, &summary, &record, &text, args.charts)?;
+    write_results(&out, &summary, &record, &text, args.charts, threads)?;
     if !args.quiet {
         print_headline(&summary);
         println!(
@@ -544,33 +544,51 @@ fn finish_staging(
     }
 }
 
-/// Write a finished run's folder atomically.
+/// Write a finished run's folder atomically. The files are rendered in
+/// parallel on `threads` threads (the charts each on their own).
 fn write_results(
     out: &Path,
     summary: &Summary,
     record: &RunRecord,
     text: &str,
     charts_opt: Charts,
+    threads: usize,
 ) -> Result<(), Failure> {
     let staging = Staging::new(out).map_err(|e| io_err("create", out, e))?;
+    let internal = |e: serde_json::Error| Failure::Internal(e.to_string());
     let written = (|| -> Result<(), Failure> {
         let w = |name: &str, bytes: &[u8]| {
             staging
                 .write(name, bytes)
                 .map_err(|e| io_err("write", &out.join(name), e))
         };
-        w(
-            "summary.json",
-            serde_json::to_string_pretty(summary)
-                .map_err(|e| Failure::Internal(e.to_string()))?
-                .as_bytes(),
-        )?;
-        w("results.csv", tidy_csv(summary).as_bytes())?;
-        w("results_iamc.csv", iamc_csv(summary).as_bytes())?;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.max(1))
+            .build()
+            .map_err(|e| Failure::Internal(e.to_string()))?;
+        let (tables, charts) = pool.install(|| {
+            rayon::join(
+                || {
+                    let (json, (csv, iamc)) = rayon::join(
+                        || serde_json::to_string_pretty(summary),
+                        || rayon::join(|| tidy_csv(summary), || iamc_csv(summary)),
+                    );
+                    json.map(|j| (j, csv, iamc))
+                },
+                || {
+                    charts_opt
+                        .formats()
+                        .map(|formats| charts::write_charts(summary, &staging.dir, formats))
+                },
+            )
+        });
+        let (json, csv, iamc) = tables.map_err(internal)?;
+        w("summary.json", json.as_bytes())?;
+        w("results.csv", csv.as_bytes())?;
+        w("results_iamc.csv", iamc.as_bytes())?;
         w("scenario.toml", text.as_bytes())?;
-        if let Some(formats) = charts_opt.formats() {
-            let files = charts::write_charts(summary, &staging.dir, formats)
-                .map_err(|e| Failure::Input(e.to_string()))?;
+        if let Some(files) = charts {
+            let files = files.map_err(|e| Failure::Input(e.to_string()))?;
             html::write_report(summary, &files, &staging.dir.join("report.html"))
                 .map_err(|e| Failure::Input(e.to_string()))?;
         }
@@ -578,7 +596,7 @@ fn write_results(
         w(
             "run.json",
             serde_json::to_string_pretty(record)
-                .map_err(|e| Failure::Internal(e.to_string()))?
+                .map_err(internal)?
                 .as_bytes(),
         )
     })();
@@ -773,7 +791,14 @@ fn merge(
     let summary = summarize(&prep, &acc, run);
     let text = std::fs::read_to_string(first_dir.join("scenario.toml"))
         .map_err(|e| io_err("read", &first_dir.join("scenario.toml"), e))?;
-    write_results(&out, &summary, &record, &text, charts_opt)?;
+    write_results(
+        &out,
+        &summary,
+        &record,
+        &text,
+        charts_opt,
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+    )?;
     println!("merged {} shards into {}", dirs.len(), out.display());
     Ok(())
 }

@@ -19,6 +19,7 @@
 //! Missing, empty or non-finite data never panic: the chart says "No data"
 //! and why. Files are written atomically (temporary file + rename).
 
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 use plotters::coord::Shift;
@@ -139,16 +140,19 @@ pub fn write_charts_with(
 ) -> Result<Vec<PathBuf>, ReportError> {
     font::ensure_registered().map_err(ReportError::Font)?;
     let ctx = Ctx::new(summary);
-    let mut files = Vec::new();
-    for id in CHART_IDS {
-        let job = Job::Run {
-            ctx: &ctx,
-            id,
-            opts,
-        };
-        files.extend(render(&job, id, dir, opts.formats)?);
-    }
-    Ok(files)
+    // One chart per task; collecting keeps CHART_IDS order.
+    let per_chart = CHART_IDS
+        .par_iter()
+        .map(|&id| {
+            let job = Job::Run {
+                ctx: &ctx,
+                id,
+                opts,
+            };
+            render(&job, id, dir, opts.formats)
+        })
+        .collect::<Result<Vec<_>, ReportError>>()?;
+    Ok(per_chart.into_iter().flatten().collect())
 }
 
 /// Writes the overlay chart of several runs ([`COMPARISON_CHART_ID`]): the
