@@ -210,11 +210,11 @@ impl Accumulators {
         Ok(())
     }
 
-    /// Sort every accumulator's buffered values into its histogram, so that
-    /// reading the statistics needs no copies.
+    /// Sort every accumulator's buffered values into its histogram and free
+    /// the buffers, so that reading the statistics needs no copies.
     pub fn flush(&mut self) {
         for a in self.values.iter_mut().chain(&mut self.diffs).flatten() {
-            a.flush();
+            a.flush_and_free();
         }
     }
 

@@ -237,6 +237,13 @@ impl Accumulator {
         self.pending = pending;
     }
 
+    /// [`Accumulator::flush`] and free the buffer, for an accumulator that
+    /// will not be added to for a while (a worker's finished set).
+    pub fn flush_and_free(&mut self) {
+        self.flush();
+        self.pending = Vec::new();
+    }
+
     /// `self` with the buffer sorted in: borrowed when it is empty.
     fn settled(&self) -> Cow<'_, Self> {
         if self.pending.is_empty() {
