@@ -1,7 +1,9 @@
 //! Online statistics: cost of `Accumulator::add` (10,000 values per
 //! iteration: steady state on a collapsed accumulator, a fresh one, and a
-//! mostly-zero metric such as unserved demand) and of merging two
-//! collapsed accumulators (what the Monte Carlo driver does per worker).
+//! mostly-zero metric such as unserved demand), of the driver's pattern
+//! (one value per trial into each of 40,000 cells, so every add touches a
+//! different cell) and of merging two collapsed accumulators (what the
+//! Monte Carlo driver does per worker).
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use gasdep::stats::accum::Accumulator;
 use rand::{RngExt, SeedableRng};
@@ -59,6 +61,7 @@ fn bench(c: &mut Criterion) {
             BatchSize::SmallInput,
         )
     });
+
     let other = warm.clone();
     g.bench_function("merge_collapsed", |b| {
         b.iter_batched(
@@ -71,6 +74,37 @@ fn bench(c: &mut Criterion) {
         )
     });
     println!("bins of warm share accumulator: {}", warm.bins());
+    g.finish();
+
+    // The driver's pattern: a trial adds one value to every cell in turn.
+    // 40,000 cells filled with 300 trials (past the exact cap of 256 the
+    // driver uses), then one more trial per iteration.
+    const CELLS: usize = 40_000;
+    let mut cells: Vec<Accumulator> = (0..CELLS)
+        .map(|_| Accumulator::with_cap(1e-6, 256).unwrap())
+        .collect();
+    let trial_values = |trial: usize| {
+        let mut r = Xoshiro256PlusPlus::seed_from_u64(trial as u64);
+        (0..CELLS)
+            .map(|_| r.random_range(0.2..0.6))
+            .collect::<Vec<f64>>()
+    };
+    for t in 0..300 {
+        let v = trial_values(t);
+        for (a, &x) in cells.iter_mut().zip(&v) {
+            a.add(x).unwrap();
+        }
+    }
+    let next = trial_values(300);
+    let mut g = c.benchmark_group("accum_cells");
+    g.throughput(criterion::Throughput::Elements(CELLS as u64));
+    g.bench_function("add_one_trial_to_40k_cells", |b| {
+        b.iter(|| {
+            for (a, &x) in cells.iter_mut().zip(&next) {
+                a.add(black_box(x)).unwrap();
+            }
+        })
+    });
     g.finish();
 }
 // No plots: the HTML report's plotting backend needs system fonts that CI
