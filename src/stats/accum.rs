@@ -41,6 +41,13 @@
 //! `|estimate − exact| ≤ resolution/2 + 2⁻¹⁰·((1 − t)|a| + t|b|)`.
 //! Min and max are always exact (up to quantisation).
 //!
+//! `add` buffers up to 32 quantised values and sorts them into the histogram
+//! in one pass when the buffer is full (the driver adds one value to each
+//! of tens of thousands of cells in turn, so a sorted insert per value
+//! missed the cache every time). Every reader, `merge` and serialization
+//! see the buffer sorted in; the state they see is the one the values added
+//! one at a time would give.
+//!
 //! Memory: at most `exact_cap` bins while exact; once collapsed, one bin per
 //! occupied bucket, bounded by the value range and not by the number of
 //! trials: at most `1024 + 512·⌈log2(max|q| / 1024)⌉` per sign, e.g. ≈ 6,100
