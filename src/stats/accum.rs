@@ -53,7 +53,8 @@
 //! trials: at most `1024 + 512·⌈log2(max|q| / 1024)⌉` per sign, e.g. ≈ 6,100
 //! bins for shares in [0, 1] at resolution `1e-6` (≈ 2,700 at `1e-4`), 27,648
 //! per sign in the worst case; real cells, whose values cluster, use far
-//! fewer. A bin is 16 bytes.
+//! fewer. A bin is 16 bytes; the add buffer (above) is 256 bytes more until
+//! it is freed with `flush_and_free`.
 //!
 //! Mean and standard deviation come from the exact sums: the mean is that of
 //! the quantised values (within resolution/2 of the true mean); the standard
