@@ -4,8 +4,11 @@
 //!
 //! Russian imports follow tests/calibration.rs: gas straight from Russian
 //! origins (pipelines, contracts, the Russian share of LNG) plus the flow
-//! from UA into EU nodes. Storage fill is the EU nodes' level over their
-//! working volume at the end of October (1 November) and of March.
+//! from UA into EU nodes; the LNG part is the EU nodes' regasified LNG times
+//! the Russian share of the LNG pool, the pipeline part the rest. EU LNG is
+//! the EU nodes' regasification send-out. Storage fill is the EU nodes'
+//! level over their working volume at the end of October (1 November) and
+//! of March.
 //!
 //!     cargo run --release --example backtest_2022
 
@@ -44,7 +47,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         100.0 * level / volume
     };
     println!(
-        "policy           year  consumption  unserved  russian  ua-entry  nord-stream  fill-1nov  fill-1apr-next"
+        "policy           year  consumption  unserved  russian  ru-pipe  ru-lng  eu-lng  ua-entry  nord-stream  fill-1nov  fill-1apr-next"
     );
     for p in 0..prep.nets.len() {
         let id = &m.policies[prep.policies[p]].id;
@@ -52,6 +55,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for (y, year) in outs.chunks(12).enumerate() {
             let (mut cons, mut unserved, mut russian, mut ua_entry, mut nord) =
                 (0.0, 0.0, 0.0, 0.0, 0.0);
+            let (mut lng, mut russian_lng) = (0.0, 0.0);
             for o in year {
                 for n in (0..m.nodes.len()).filter(|&n| eu[n]) {
                     for s in 0..3 {
@@ -59,6 +63,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         unserved += o.unserved[n][s];
                     }
                     russian += o.direct_dependency[n];
+                    lng += o.lng[n];
+                    russian_lng += o.lng[n] * o.lng_dependency_share;
                 }
                 russian += from_ua.iter().map(|&q| o.pipeline_flow[q]).sum::<f64>();
                 ua_entry += into_ua.iter().map(|&q| o.pipeline_flow[q]).sum::<f64>();
@@ -71,11 +77,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .get(9)
                 .map_or("-".to_string(), |o| format!("{:.0} %", fill(o)));
             println!(
-                "{id:<16} {:>4}  {:>11.1}  {:>8.1}  {:>7.1}  {:>8.1}  {:>11.1}  {:>9}  {:>14}",
+                "{id:<16} {:>4}  {:>11.1}  {:>8.1}  {:>7.1}  {:>7.1}  {:>6.1}  {:>6.1}  {:>8.1}  {:>11.1}  {:>9}  {:>14}",
                 m.start.year() + y as i32,
                 cons / GWH_PER_BCM,
                 unserved / GWH_PER_BCM,
                 russian / GWH_PER_BCM,
+                (russian - russian_lng) / GWH_PER_BCM,
+                russian_lng / GWH_PER_BCM,
+                lng / GWH_PER_BCM,
                 ua_entry / GWH_PER_BCM,
                 nord / GWH_PER_BCM,
                 november,

@@ -608,6 +608,70 @@ id = "base"
     );
 }
 
+/// LNG landed at a node and its Russian part. A (100 GWh/d industry)
+/// regasifies up to 80 GWh/d from the LNG pool, fed by RU-LNG (30 GWh/d at
+/// 20 EUR/MWh) and US-LNG (100 GWh/d at 25); NO's pipeline gas costs 30.
+/// The terminal is filled with the cheaper LNG: 30 RU + 50 US, NO the last
+/// 20. Over January's 31 days: 2,480 GWh of LNG, 37.5 % of it Russian, so
+/// 930 GWh of A's direct Russian imports, and 620 GWh of NO.
+#[test]
+fn lng_send_out_and_its_russian_share() {
+    let text = r#"
+[scenario]
+name = "lng"
+start = "2021-01"
+end = "2021-01"
+baseline = "base"
+
+[[node]]
+id = "A"
+demand = { protected = "0 GWh/d", industry = "100 GWh/d", power = "0 GWh/d" }
+lng_regas = "80 GWh/d"
+
+[[origin]]
+id = "RU-LNG"
+country = "RU"
+kind = "lng"
+price = "20 EUR/MWh"
+capacity = "30 GWh/d"
+
+[[origin]]
+id = "US-LNG"
+country = "US"
+kind = "lng"
+price = "25 EUR/MWh"
+capacity = "100 GWh/d"
+
+[[origin]]
+id = "NO"
+country = "NO"
+kind = "pipe"
+price = "30 EUR/MWh"
+capacity = "100 GWh/d"
+
+[[pipeline]]
+id = "no-a"
+from = "NO"
+to = "A"
+capacity = "200 GWh/d"
+
+[[policy]]
+id = "base"
+"#;
+    let (prep, outs) = run(text);
+    let o = &policy(&outs, "base")[0];
+    let a = node(&prep, "A");
+    assert_gwh!(o.lng[a], 2480.0, "LNG regasified at A");
+    assert!(
+        (o.lng_dependency_share - 0.375).abs() < 1e-6,
+        "{}",
+        o.lng_dependency_share
+    );
+    assert_gwh!(o.direct_dependency[a], 930.0, "Russian LNG at A");
+    assert_gwh!(o.pipeline_flow[pipe(&prep, "no-a")], 620.0, "NO pipeline");
+    assert_gwh!(o.imports[a], 3100.0, "all of A's gas is imported");
+}
+
 /// Storage keeps the mix of what went in. April–November 2021; A (20 GWh/d
 /// industry) has empty storage of 600 GWh (injection 10, withdrawal 20
 /// GWh/d). Until September only RU can deliver: April injects 300 GWh and

@@ -113,6 +113,11 @@ pub struct StepOut {
     pub consumption: Vec<f64>,
     /// Gas entering each node straight from dependency-country origins.
     pub direct_dependency: Vec<f64>,
+    /// LNG regasified at each node (part of `imports`).
+    pub lng: Vec<f64>,
+    /// Share of this step's LNG pool from dependency-country origins: the
+    /// dependency part of `lng[n]` is `lng[n] * lng_dependency_share`.
+    pub lng_dependency_share: f64,
     /// Gas entering from outside the node (imports incl. LNG and contracts).
     pub imports: Vec<f64>,
     pub exports: Vec<f64>,
@@ -406,6 +411,8 @@ impl<'a> Engine<'a> {
                 unserved: vec![[0.0; 3]; nn],
                 consumption: vec![0.0; nn * nc],
                 direct_dependency: vec![0.0; nn],
+                lng: vec![0.0; nn],
+                lng_dependency_share: 0.0,
                 imports: vec![0.0; nn],
                 exports: vec![0.0; nn],
                 production: vec![0.0; nn],
@@ -702,6 +709,7 @@ impl<'a> Engine<'a> {
         for n in 0..nn {
             out.unserved[n] = [0.0; 3];
             out.direct_dependency[n] = 0.0;
+            out.lng[n] = 0.0;
             out.imports[n] = 0.0;
             out.exports[n] = 0.0;
             out.production[n] = 0.0;
@@ -730,6 +738,7 @@ impl<'a> Engine<'a> {
             self.lng_mix.iter_mut().for_each(|x| *x /= lng_total);
         }
         let lng_dep: f64 = lists.dependency.iter().map(|&c| self.lng_mix[c]).sum();
+        out.lng_dependency_share = lng_dep;
         // This step's prices, EUR/MWh: `plan.cost + plan.price * (draws.price
         // - 1)`, computed by `prepare` for the same plan and draw.
         let price = |a: usize| self.price[a];
@@ -792,6 +801,7 @@ impl<'a> Engine<'a> {
                         self.external[n * nc + c] += f * self.lng_mix[c];
                     }
                     out.imports[n] += f;
+                    out.lng[n] += f;
                     out.direct_dependency[n] += f * lng_dep;
                     out.cost[n] += f * price(a) * 1e3;
                 }
