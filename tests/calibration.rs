@@ -13,6 +13,8 @@
 //! Nord Stream 1 flowed 59.2 bcm in 2021 (Nord Stream AG, DATA.md), the EU
 //! imported 155 bcm of Russian gas (pipe and LNG, IEA, DATA.md), EU-27
 //! consumption was 412 bcm (IEA, DATA.md). The tolerance is ±5 %.
+//! Ukraine transit (41.6 bcm entering Ukraine, DATA.md) is pinned more
+//! loosely, ±10 %: the model is 7 % low (docs/validation.md says why).
 //!
 //! Definitions, computed from `StepOut` only:
 //! - EU nodes: every node except NO, UK and the transit node UA.
@@ -23,6 +25,7 @@
 //!   into EU nodes (UA has no production, so all of it is Russian).
 //! - Nord Stream: `pipeline_flow` of pipeline `nord-stream` (its contracts
 //!   included).
+//! - Ukraine transit: `pipeline_flow` of the pipelines into UA.
 
 use gasdep::scenario::resolved::Endpoint;
 use gasdep::sim::run::{Prepared, deterministic};
@@ -36,6 +39,7 @@ struct Year2021 {
     nord_stream: f64,
     russian_imports: f64,
     eu_consumption: f64,
+    ukraine_transit: f64,
 }
 
 fn year_2021() -> Year2021 {
@@ -64,10 +68,19 @@ fn year_2021() -> Year2021 {
         .map(|(i, _)| i)
         .collect();
     assert!(!from_ua.is_empty(), "Ukrainian exits into the EU exist");
+    let into_ua: Vec<usize> = m
+        .pipelines
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.to == ua)
+        .map(|(i, _)| i)
+        .collect();
+    assert!(!into_ua.is_empty(), "a pipeline enters Ukraine");
     let mut y = Year2021 {
         nord_stream: 0.0,
         russian_imports: 0.0,
         eu_consumption: 0.0,
+        ukraine_transit: 0.0,
     };
     let mut steps = 0;
     for (t, o) in outs.iter().enumerate() {
@@ -76,6 +89,7 @@ fn year_2021() -> Year2021 {
         }
         steps += 1;
         y.nord_stream += o.pipeline_flow[ns];
+        y.ukraine_transit += into_ua.iter().map(|&p| o.pipeline_flow[p]).sum::<f64>();
         y.russian_imports += from_ua.iter().map(|&p| o.pipeline_flow[p]).sum::<f64>();
         for n in (0..m.nodes.len()).filter(|&n| eu[n]) {
             y.russian_imports += o.direct_dependency[n];
@@ -86,16 +100,21 @@ fn year_2021() -> Year2021 {
     y.nord_stream /= GWH_PER_BCM;
     y.russian_imports /= GWH_PER_BCM;
     y.eu_consumption /= GWH_PER_BCM;
+    y.ukraine_transit /= GWH_PER_BCM;
     y
 }
 
 fn assert_close(what: &str, model: f64, observed: f64) {
+    assert_within(what, model, observed, TOLERANCE);
+}
+
+fn assert_within(what: &str, model: f64, observed: f64, tolerance: f64) {
     let rel = (model - observed) / observed;
     assert!(
-        rel.abs() <= TOLERANCE,
+        rel.abs() <= tolerance,
         "{what}: model {model:.1} bcm vs observed {observed:.1} bcm ({:+.1} %, tolerance ±{:.0} %)",
         100.0 * rel,
-        100.0 * TOLERANCE
+        100.0 * tolerance
     );
 }
 
@@ -110,6 +129,16 @@ fn russian_imports_2021() {
         "EU imports of Russian gas 2021",
         year_2021().russian_imports,
         155.0,
+    );
+}
+
+#[test]
+fn ukraine_transit_2021() {
+    assert_within(
+        "Ukraine transit 2021",
+        year_2021().ukraine_transit,
+        41.6,
+        0.10,
     );
 }
 
