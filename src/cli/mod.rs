@@ -399,6 +399,11 @@ fn cancel_flag() -> Arc<AtomicBool> {
     .clone()
 }
 
+/// Threads when none are asked for: one per core.
+fn all_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 fn run(args: RunArgs, command: String) -> Result<(), Failure> {
     let (mut model, text) = load_scenario(args.file.as_deref())?;
     if let Some(t) = args.trials {
@@ -419,7 +424,7 @@ fn run(args: RunArgs, command: String) -> Result<(), Failure> {
             ));
         }
         Some(n) => n,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        None => all_cores(),
     };
     let shard = match &args.shard {
         Some(s) => Some(parse_shard(s, &|v| std::env::var(v).ok())?),
@@ -791,14 +796,7 @@ fn merge(
     let summary = summarize(&prep, &acc, run);
     let text = std::fs::read_to_string(first_dir.join("scenario.toml"))
         .map_err(|e| io_err("read", &first_dir.join("scenario.toml"), e))?;
-    write_results(
-        &out,
-        &summary,
-        &record,
-        &text,
-        charts_opt,
-        std::thread::available_parallelism().map_or(1, |n| n.get()),
-    )?;
+    write_results(&out, &summary, &record, &text, charts_opt, all_cores())?;
     println!("merged {} shards into {}", dirs.len(), out.display());
     Ok(())
 }
