@@ -148,7 +148,7 @@ fn fixture(name: &str) -> Summary {
         s.push(series(
             p,
             REGION,
-            "unserved_share",
+            "curtailment_share",
             "share",
             "year",
             &yearly(&|i| {
@@ -190,7 +190,7 @@ fn fixture(name: &str) -> Summary {
     for (pi, (p, _)) in POLICIES.iter().enumerate().skip(1) {
         for (m, unit, d) in [
             ("dependency_share", "share", FINAL_DEP[pi] - FINAL_DEP[0]),
-            ("unserved_share", "share", -0.004),
+            ("curtailment_share", "share", -0.004),
             ("storage_fill_nov1", "share", 0.05),
             ("cost", "EUR m", 3000.0 * pi as f64),
         ] {
@@ -271,7 +271,7 @@ fn fixture(name: &str) -> Summary {
         events: vec![EventProbability {
             policy: "base".into(),
             node: REGION.into(),
-            event: "unserved_gt_1pct_annual_demand".into(),
+            event: "curtailment_gt_1pct_annual_demand".into(),
             description: "Unserved > 1 % of annual demand".into(),
             period: "any".into(),
             probability: 0.12,
@@ -466,7 +466,7 @@ fn degenerate_input_gives_no_data_charts_not_panics() {
     for s in &mut nan.series {
         s.periods.truncate(1);
         s.stats.truncate(1);
-        let v = if s.metric == "unserved_share" {
+        let v = if s.metric == "curtailment_share" {
             0.0
         } else {
             f64::NAN
@@ -490,7 +490,7 @@ fn degenerate_input_gives_no_data_charts_not_panics() {
     assert_eq!(files.len(), 2 * chart_ids().len());
     let svg = std::fs::read_to_string(dir.path().join("dependency_fan.svg")).unwrap();
     assert!(svg.contains("No data"));
-    let svg = std::fs::read_to_string(dir.path().join("unserved_exceedance.svg")).unwrap();
+    let svg = std::fs::read_to_string(dir.path().join("curtailment_exceedance.svg")).unwrap();
     assert!(svg.contains("No data"), "all-zero unserved should say so");
     write_report(&nan, &files, &dir.path().join("report.html")).unwrap();
     // One finite period only: a point, not a panic.

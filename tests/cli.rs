@@ -449,7 +449,7 @@ fn outage_probability_matches_the_analytic_value() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|e| e["event"] == "unserved_gt_1pct_annual_demand" && e["node"] == "EUROPE")
+        .filter(|e| e["event"] == "curtailment_gt_1pct_annual_demand" && e["node"] == "EUROPE")
         .collect();
     assert_eq!(ev.len(), 10);
     let trials = s["run"]["trials"].as_f64().unwrap();
@@ -475,7 +475,7 @@ fn outage_probability_matches_the_analytic_value() {
         .unwrap()
         .iter()
         .find(|x| {
-            x["node"] == "EUROPE" && x["metric"] == "unserved_share" && x["resolution"] == "year"
+            x["node"] == "EUROPE" && x["metric"] == "curtailment_share" && x["resolution"] == "year"
         })
         .unwrap();
     let mean: f64 = unserved["stats"]
@@ -623,9 +623,9 @@ fn a_thousand_node_scenario_runs() {
     let per_node = 3.0 * 10.9 * 366.0 / 365.25;
     for (node, metric, want, tol) in [
         ("EUROPE", "demand", 1000.0 * per_node, 0.5),
-        ("EUROPE", "unserved", per_node, 0.01),
-        ("ALONE", "unserved", per_node, 0.01),
-        ("N500", "unserved", 0.0, 1e-9),
+        ("EUROPE", "curtailment", per_node, 0.01),
+        ("ALONE", "curtailment", per_node, 0.01),
+        ("N500", "curtailment", 0.0, 1e-9),
         ("N501", "demand", per_node, 0.01),
     ] {
         let got = year(node, metric);

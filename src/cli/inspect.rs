@@ -303,7 +303,7 @@ fn step(model: &Model, policy: usize, date: &str, args: &InspectArgs) -> Result<
     );
     println!(
         "\n{:<8} {:>9} {:>9} {:>9} {:>9} {:>9}  traced origin of consumption",
-        "node", "demand", "unserved", "imports", "exports", "storage"
+        "node", "demand", "curtailment", "imports", "exports", "storage"
     );
     for (n, node) in model.nodes.iter().enumerate() {
         let d: f64 = out.demand[n].iter().sum();

@@ -657,14 +657,14 @@ fn print_headline(s: &Summary) {
     );
     println!(
         "{:<24} {:>22} {:>22} {:>22}",
-        "policy", "Russian share", "unserved", "storage 1 Nov"
+        "policy", "Russian share", "curtailment", "storage 1 Nov"
     );
     for p in &s.scenario.policies {
         println!(
             "{:<24} {:>22} {:>22} {:>22}",
             p.id,
             get(&p.id, "dependency_share"),
-            get(&p.id, "unserved_share"),
+            get(&p.id, "curtailment_share"),
             get(&p.id, "storage_fill_nov1")
         );
     }

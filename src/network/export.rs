@@ -73,7 +73,7 @@ pub fn kind_name(kind: ArcKind) -> &'static str {
         ArcKind::Withdraw { .. } => "withdraw_emergency",
         ArcKind::Inject { target: true, .. } => "inject_target",
         ArcKind::Inject { .. } => "inject",
-        ArcKind::Unserved { .. } => "unserved",
+        ArcKind::Unserved { .. } => "curtailment",
         ArcKind::Bypass => "bypass",
     }
 }

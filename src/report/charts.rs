@@ -41,7 +41,7 @@ const CHART_IDS: [&str; 6] = [
     "policy_comparison",
     "dependency_by_country",
     "storage_fill_fan",
-    "unserved_exceedance",
+    "curtailment_exceedance",
     "flow_map",
 ];
 
@@ -236,7 +236,7 @@ impl Job<'_> {
                 "storage_fill_fan" => draw_fan(root, ctx, FanKind::Storage),
                 "policy_comparison" => draw_policy_comparison(root, ctx),
                 "dependency_by_country" => draw_by_country(root, ctx, opts.year.as_deref()),
-                "unserved_exceedance" => draw_exceedance(root, ctx),
+                "curtailment_exceedance" => draw_exceedance(root, ctx),
                 "flow_map" => draw_flow_map(root, ctx, opts.flow_period.as_deref()),
                 other => Err(DrawError(format!("unknown chart id {other}"))),
             },
@@ -970,7 +970,7 @@ fn draw_time_fan<DB: DrawingBackend>(
 /// The four headline metrics: (metric, panel title).
 pub const HEADLINE_METRICS: [(&str, &str); 4] = [
     ("dependency_share", "Traced dependency share"),
-    ("unserved_share", "Unserved demand (share of demand)"),
+    ("curtailment_share", "Unserved demand (share of demand)"),
     ("storage_fill_nov1", "Storage fill on 1 November"),
     ("cost", "Supply cost"),
 ];
@@ -1048,7 +1048,7 @@ fn draw_policy_comparison<DB: DrawingBackend>(
             root,
             title,
             &ctx.caption,
-            "the summary has no yearly region series for dependency_share, unserved_share, storage_fill_nov1 or cost",
+            "the summary has no yearly region series for dependency_share, curtailment_share, storage_fill_nov1 or cost",
         );
     }
     let area = frame(
@@ -1128,7 +1128,7 @@ fn draw_comparison_panel<DB: DrawingBackend>(
     }
     hi += pad;
     let unit_txt = match (unit.as_str(), metric) {
-        ("%", "unserved_share") => "% of demand".to_string(),
+        ("%", "curtailment_share") => "% of demand".to_string(),
         ("%", "dependency_share") => "% of consumption".to_string(),
         ("%", "storage_fill_nov1") => "% of working volume".to_string(),
         _ => unit.clone(),
@@ -1447,7 +1447,7 @@ pub fn exceedance_from_percentiles(stats: &[Stat], x: f64) -> Option<f64> {
 }
 
 fn draw_exceedance<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx<'_>) -> DrawResult {
-    let metric = "unserved_share";
+    let metric = "curtailment_share";
     let title = "Probability that a year's unserved demand exceeds x, Europe";
     let mut curves = vec![];
     let mut xmax = 0.0f64;
@@ -1472,7 +1472,7 @@ fn draw_exceedance<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx<
             root,
             title,
             &ctx.caption,
-            "the summary has no yearly 'unserved_share' series for the region with finite percentiles",
+            "the summary has no yearly 'curtailment_share' series for the region with finite percentiles",
         );
     }
     if xmax <= 0.0 {

@@ -79,7 +79,7 @@ fn chart_text(id: &str) -> (&'static str, &'static str) {
             "Storage fill",
             "Europe's storage fill as a share of working volume, month by month, with the same bands as the dependency chart. A dashed line shows a policy's storage target trajectory when it has one: a median below it means the target is missed in most trials.",
         ),
-        "unserved_exceedance" => (
+        "curtailment_exceedance" => (
             "Risk of unserved demand",
             "For each level x of unserved demand (as a share of a year's demand), the probability that a year of the horizon exceeds it. A curve further down and to the left is safer. The curve is interpolated between reported percentiles, so read it as an approximation between the 5, 25, 50, 75 and 95 % points.",
         ),

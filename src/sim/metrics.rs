@@ -45,10 +45,15 @@ pub const YEARLY: [Metric; 15] = [
         1e-4,
         "gas demand after weather and policy reductions",
     ),
-    m("unserved", "TWh", 1e-4, "demand not served"),
-    m("unserved_share", "share", 1e-5, "unserved demand / demand"),
+    m("curtailment", "TWh", 1e-4, "demand not served"),
     m(
-        "unserved_protected",
+        "curtailment_share",
+        "share",
+        1e-5,
+        "unserved demand / demand",
+    ),
+    m(
+        "curtailment_protected",
         "TWh",
         1e-4,
         "protected customers' demand not served",
@@ -136,7 +141,7 @@ pub const MONTHLY: [Metric; 4] = [
         "storage level at the end of the month / working volume",
     ),
     m(
-        "unserved_share",
+        "curtailment_share",
         "share",
         1e-5,
         "unserved / demand in the month",
@@ -166,7 +171,7 @@ pub const PIPELINE: [Metric; 2] = [
 ];
 
 /// Events counted per node (and region) and year.
-pub const EVENT_UNSERVED: &str = "unserved_gt_1pct_annual_demand";
+pub const EVENT_UNSERVED: &str = "curtailment_gt_1pct_annual_demand";
 pub const EVENT_STORAGE_FEB: &str = "storage_below_30pct_feb1";
 
 /// Where each cell lives in a trial's value vector.
@@ -248,7 +253,7 @@ pub struct Recorder {
     /// Per node (incl. region) and year: sums.
     demand: Vec<f64>,
     unserved: Vec<f64>,
-    unserved_protected: Vec<f64>,
+    curtailment_protected: Vec<f64>,
     consumption: Vec<f64>,
     dependency: Vec<f64>,
     by_country: Vec<f64>,
@@ -283,7 +288,7 @@ impl Recorder {
                 .collect(),
             demand: z(nodes * ny),
             unserved: z(nodes * ny),
-            unserved_protected: z(nodes * ny),
+            curtailment_protected: z(nodes * ny),
             consumption: z(nodes * ny),
             dependency: z(nodes * ny),
             by_country: z(nodes * ny * net.countries.len()),
@@ -308,7 +313,7 @@ impl Recorder {
         for v in [
             &mut self.demand,
             &mut self.unserved,
-            &mut self.unserved_protected,
+            &mut self.curtailment_protected,
             &mut self.consumption,
             &mut self.dependency,
             &mut self.by_country,
@@ -393,7 +398,7 @@ impl Recorder {
             };
             add(&mut self.demand, d);
             add(&mut self.unserved, u);
-            add(&mut self.unserved_protected, out.unserved[n][0]);
+            add(&mut self.curtailment_protected, out.unserved[n][0]);
             add(&mut self.consumption, cons);
             add(&mut self.dependency, dep);
             add(&mut self.direct, out.direct_dependency[n]);
@@ -503,7 +508,7 @@ impl Recorder {
                     self.demand[i] / 1e3,
                     self.unserved[i] / 1e3,
                     ratio(self.unserved[i], self.demand[i]),
-                    self.unserved_protected[i] / 1e3,
+                    self.curtailment_protected[i] / 1e3,
                     ratio(self.dependency[i], cons),
                     self.dependency[i] / 1e3,
                     ratio(self.direct[i], imports),

@@ -33,8 +33,8 @@ pub const EXACT_CAP: u32 = 256;
 /// them are kept for the region).
 pub const DIFF_NODE_METRICS: [&str; 5] = [
     "dependency_share",
-    "unserved_share",
-    "unserved",
+    "curtailment_share",
+    "curtailment",
     "storage_fill_nov1",
     "cost",
 ];

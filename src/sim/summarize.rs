@@ -180,7 +180,7 @@ pub fn summarize(prep: &Prepared, acc: &Accumulators, run: RunInfo) -> Summary {
     let mut exceedance = Vec::new();
     let unserved = YEARLY
         .iter()
-        .position(|m| m.name == "unserved_share")
+        .position(|m| m.name == "curtailment_share")
         .expect("metric exists");
     for p in 0..prep.policies.len() {
         let mut pooled = Accumulator::with_cap(YEARLY[unserved].resolution, super::run::EXACT_CAP)
@@ -197,7 +197,7 @@ pub fn summarize(prep: &Prepared, acc: &Accumulators, run: RunInfo) -> Summary {
             exceedance.push(Exceedance {
                 policy: pid(p),
                 node: REGION.into(),
-                metric: "unserved_share".into(),
+                metric: "curtailment_share".into(),
                 unit: "share".into(),
                 thresholds: EXCEEDANCE_THRESHOLDS.to_vec(),
                 probability,

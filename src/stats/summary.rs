@@ -98,7 +98,7 @@ pub struct Series {
     pub policy: String,
     /// Node id, or [`REGION`].
     pub node: String,
-    /// Metric name, e.g. `dependency_share`, `unserved`, `storage_fill`.
+    /// Metric name, e.g. `dependency_share`, `curtailment`, `storage_fill`.
     pub metric: String,
     /// Unit as written in the field: `share`, `TWh`, `EUR m`, `%`…
     pub unit: String,
@@ -127,7 +127,7 @@ pub struct Stat {
 pub struct EventProbability {
     pub policy: String,
     pub node: String,
-    /// Machine name, e.g. `unserved_gt_1pct_annual_demand`.
+    /// Machine name, e.g. `curtailment_gt_1pct_annual_demand`.
     pub event: String,
     /// Human description of the event.
     pub description: String,
