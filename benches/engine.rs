@@ -36,7 +36,7 @@ const MC_TRIALS: u64 = 8;
 fn prepared() -> Prepared {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/franco-russian-2010.toml");
     let model = gasdep::scenario::load(&path).expect("the shipped scenario loads");
-    Prepared::new(model, &[])
+    Prepared::new(model, &[]).expect("the built-in scenario prepares")
 }
 
 fn bench(c: &mut Criterion) {

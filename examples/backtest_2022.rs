@@ -20,7 +20,7 @@ const GWH_PER_BCM: f64 = 10_900.0;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let model = gasdep::scenario::load(Path::new("scenarios/eu-2022-cutoff.toml"))?;
-    let prep = Prepared::new(model, &[]);
+    let prep = Prepared::new(model, &[]).expect("prepares");
     let m = &prep.model;
     let eu: Vec<bool> = m
         .nodes
@@ -58,10 +58,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let (mut lng, mut russian_lng) = (0.0, 0.0);
             for o in year {
                 for n in (0..m.nodes.len()).filter(|&n| eu[n]) {
-                    for s in 0..3 {
-                        cons += o.demand[n][s] - o.unserved[n][s];
-                        unserved += o.unserved[n][s];
-                    }
+                    cons += o.served(n);
+                    unserved += o.curtailment[n].iter().sum::<f64>();
                     russian += o.direct_dependency[n];
                     lng += o.lng[n];
                     russian_lng += o.lng[n] * o.lng_dependency_share;

@@ -45,7 +45,7 @@ struct Year2021 {
 fn year_2021() -> Year2021 {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/eu-2022-cutoff.toml");
     let model = gasdep::scenario::load(&path).expect("shipped scenario loads");
-    let prep = Prepared::new(model, &[]);
+    let prep = Prepared::new(model, &[]).expect("prepares");
     let m = &prep.model;
     let net = &prep.nets[0];
     let outs = deterministic(&prep, 0).expect("deterministic run");
@@ -93,7 +93,7 @@ fn year_2021() -> Year2021 {
         y.russian_imports += from_ua.iter().map(|&p| o.pipeline_flow[p]).sum::<f64>();
         for n in (0..m.nodes.len()).filter(|&n| eu[n]) {
             y.russian_imports += o.direct_dependency[n];
-            y.eu_consumption += o.demand[n].iter().sum::<f64>() - o.unserved[n].iter().sum::<f64>();
+            y.eu_consumption += o.served(n);
         }
     }
     assert_eq!(steps, 12, "2021 is twelve monthly steps");
@@ -153,7 +153,7 @@ fn eu_consumption_2021() {
 #[test]
 fn no_shortage_in_2021_and_nord_stream_falls_in_2022() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/eu-2022-cutoff.toml");
-    let prep = Prepared::new(gasdep::scenario::load(&path).expect("loads"), &[]);
+    let prep = Prepared::new(gasdep::scenario::load(&path).expect("loads"), &[]).expect("prepares");
     let net = &prep.nets[0];
     let ns = prep
         .model
@@ -166,7 +166,7 @@ fn no_shortage_in_2021_and_nord_stream_falls_in_2022() {
     for (t, o) in outs.iter().enumerate() {
         match net.steps[t].year {
             2021 => {
-                uns21 += o.unserved.iter().flatten().sum::<f64>();
+                uns21 += o.curtailment.iter().flatten().sum::<f64>();
                 ns21 += o.pipeline_flow[ns];
             }
             2022 => ns22 += o.pipeline_flow[ns],

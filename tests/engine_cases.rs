@@ -1,10 +1,11 @@
 //! Hand-solved allocation cases: tiny inline scenarios run without
 //! uncertainty (`deterministic`), each checked against numbers worked out
-//! by hand in the comments from the penalties and rules of
-//! `gasdep::network` (UNSERVED_PENALTY 2000/300/200 EUR/MWh for
-//! protected/industry/power, four tranches per sector costing +25 % each in
-//! cooperative mode and flat in national-first, PLANNED_FLOOR, seasonal and
-//! target injection values). Every scenario has a single monthly step unless
+//! by hand in the comments from the rules of docs/model.md. Demand is firm
+//! (no `[market]`), so what is not delivered is curtailment, valued by
+//! sector at 5,000 (protected, ten times the default 500 EUR/MWh cap),
+//! 800 (industry, 1.6 × the cap) and 550 EUR/MWh (power, 1.1 × the cap),
+//! each split in four tranches costing +10 % each in cooperative mode and
+//! flat in national-first. Every scenario has a single monthly step unless
 //! said otherwise; January 2021 has 31 days, so a rate of x GWh/d is
 //! 31·x GWh in the step. All demand profiles are flat (`profile = [1, …]`)
 //! so that protected and power demand equal their yearly rates.
@@ -33,7 +34,7 @@ macro_rules! assert_gwh {
 /// prepared scenario and the step outputs per policy id.
 fn run(text: &str) -> (Prepared, Vec<(String, Vec<StepOut>)>) {
     let (_, model) = load_str(text, Path::new("case.toml")).unwrap_or_else(|e| panic!("{e}"));
-    let prep = Prepared::new(model, &[]);
+    let prep = Prepared::new(model, &[]).unwrap_or_else(|e| panic!("{e}"));
     let outs = (0..prep.nets.len())
         .map(|i| {
             let id = prep.model.policies[prep.policies[i]].id.clone();
@@ -69,7 +70,7 @@ fn country(prep: &Prepared, c: &str) -> usize {
 }
 
 fn unserved(o: &StepOut, n: usize) -> f64 {
-    o.unserved[n].iter().sum()
+    o.curtailment[n].iter().sum()
 }
 
 const FLAT: &str = "profile = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]";
@@ -144,12 +145,12 @@ mode = "national-first"
 /// Same sector everywhere: 150 GWh/d wanted, 112.5 available, 37.5 short.
 ///
 /// Cooperative: each node's industry demand is four tranches of 12.5 GWh/d
-/// at 300/330/360/390 EUR/MWh. The cheapest 37.5 GWh/d to cut are the three
-/// first tranches (300 each); cutting a second tranche anywhere costs 30
-/// more, far more than the ≤ 3 EUR/MWh of tariff it could save. So every
+/// at 800/880/960/1040 EUR/MWh. The cheapest 37.5 GWh/d to cut are the
+/// three first tranches (800 each); cutting a second tranche anywhere costs
+/// 80 more, far more than the ≤ 3 EUR/MWh of tariff it could save. So every
 /// node is cut exactly 12.5 GWh/d = 387.5 GWh (25 %).
 ///
-/// National-first: penalties are flat (300), so the only difference is the
+/// National-first: values are flat (800), so the only difference is the
 /// tariff saved by not delivering: C saves 3, B 2, A 1 EUR/MWh. All
 /// 37.5 GWh/d = 1162.5 GWh are cut at C, the downstream end; A and B are
 /// served in full and C exports nothing, so the export rule never fires.
@@ -171,15 +172,15 @@ fn chain_same_sector_coop_spreads_national_cuts_downstream() {
 /// A has power demand, B industry, C protected: 50 GWh/d each, 37.5 short.
 ///
 /// Cooperative: sector priority is strict, so power is cut before any
-/// industry: A's power tranches 0, 1 and 2 (200, 220, 240 EUR/MWh; 12.5
-/// GWh/d each) are all cheaper than B's first industry tranche (300). So
+/// industry: A's power tranches 0, 1 and 2 (550, 605, 660 EUR/MWh; 12.5
+/// GWh/d each) are all cheaper than B's first industry tranche (800). So
 /// A 37.5 GWh/d (1162.5 GWh), B 0, C 0.
 ///
-/// National-first: penalties flat, A's power (200) is the cheapest to cut,
+/// National-first: values flat, A's power (550) is the cheapest to cut,
 /// so the first solve cuts A by 37.5 GWh/d while A passes 100 GWh/d on to
 /// B and C. The rule "no node exports while its own demand is cut" keeps
 /// A's gas at home: A is served in full; of the 62.5 GWh/d that can still
-/// leave A, B (industry, 300) is cut before C (protected, 2000), but B in
+/// leave A, B (industry, 800) is cut before C (protected, 5000), but B in
 /// turn exports to C while short, so B keeps its gas too. End: A 0, B 0,
 /// C cut 37.5 GWh/d = 1162.5 GWh. The total cut is the same as in
 /// cooperative mode: national-first moves shortage downstream, it does not
@@ -198,110 +199,6 @@ fn chain_priorities_national_first_upstream_keeps_its_gas() {
     assert_gwh!(unserved(nat, c), 1162.5, "national C takes the cut");
     let ru = pipe(&prep, "ru-a");
     assert_gwh!(nat.pipeline_flow[ru], 112.5 * 31.0, "RU fully used");
-}
-
-/// One node, 100 GWh/d of industry demand, RU gas plentiful at 20+1
-/// EUR/MWh; storage 3000 GWh, injection 9.5 GWh/d, withdrawal 20 GWh/d
-/// (knee 40 %), 60 % full on 1 January 2021. Twelve monthly steps.
-const STORAGE: &str = r#"
-[scenario]
-name = "storage"
-start = "2021-01"
-end = "2021-12"
-baseline = "base"
-
-[[node]]
-id = "A"
-demand = { protected = "0 GWh/d", industry = "100 GWh/d", power = "0 GWh/d" }
-storage = { volume = "3000 GWh", injection = "9.5 GWh/d", withdrawal = "20 GWh/d", initial_fill = "60 %" }
-
-[[origin]]
-id = "RU"
-country = "RU"
-kind = "pipe"
-price = "20 EUR/MWh"
-capacity = "500 GWh/d"
-
-[[pipeline]]
-id = "ru-a"
-from = "RU"
-to = "A"
-capacity = "500 GWh/d"
-tariff = "1 EUR/MWh"
-
-[[policy]]
-id = "base"
-
-[[policy]]
-id = "target"
-[[policy.measure]]
-type = "storage_target"
-targets = [{ date = "05-01", fill = "30 %" }, { date = "11-01", fill = "90 %" }]
-"#;
-
-/// Levels at the end of each month, by hand. Planned withdrawal (1
-/// EUR/MWh, cheaper than imports) goes down to PLANNED_FLOOR (end of Jan
-/// 55 %, Feb 42 %, Mar 30 %, Nov 85 %, Dec 70 %); the rate is 20 GWh/d ×
-/// min(fill/0.4, 1).
-/// Jan: 1800 → 0.55·3000 = 1650 (withdraw 150 ≤ rate 620). Feb: → 1260
-/// (390 ≤ 560). Mar: → 900 (360; fill 0.42 ≥ 0.4, rate 620). Apr–Sep:
-/// seasonal injection (worth 60 > 21 EUR/MWh) at the full rate 9.5 GWh/d:
-/// +285, +294.5, +285, +294.5, +294.5, +285 → 1185, 1479.5, 1764.5, 2059,
-/// 2353.5, 2638.5. Oct: neither seasonal nor a floor below 100 %: 2638.5.
-/// Nov: floor 0.85 → 2550 (withdraw 88.5). Dec: floor 0.70 → 2100.
-/// With the target (30 % on 1 May rising linearly to 90 % on 1 November):
-/// injection runs at its full rate anyway from April to September (in May
-/// part of it counts as target injection: 1 June asks 0.30 + 31/184·0.6 =
-/// 40.1 % = 1203 > 1185), so the levels are the same; on 1 October the
-/// trajectory asks 79.9 % = 2397 < 2638.5, then
-/// October injects the missing 2700 − 2638.5 = 61.5 GWh (worth 150
-/// EUR/MWh), reaching exactly 90 %; November withdraws 150 to 2550,
-/// December to 2100.
-#[test]
-fn storage_fills_in_summer_empties_in_winter_and_meets_target() {
-    let (prep, outs) = run(STORAGE);
-    let a = node(&prep, "A");
-    let base = [
-        1650.0, 1260.0, 900.0, 1185.0, 1479.5, 1764.5, 2059.0, 2353.5, 2638.5, 2638.5, 2550.0,
-        2100.0,
-    ];
-    let mut target = base;
-    target[9] = 2700.0;
-    for (id, want) in [("base", base), ("target", target)] {
-        let o = policy(&outs, id);
-        assert_eq!(o.len(), 12);
-        for (m, w) in want.iter().enumerate() {
-            // Under the target, injection is split between the target
-            // and the seasonal tranche, each rounded down to whole MWh:
-            // up to 1 MWh a month is lost to rounding.
-            let tol = if id == "target" { 0.01 } else { 1e-3 };
-            let g = o[m].level[a];
-            assert!(
-                (g - w).abs() <= tol,
-                "{id} level end of month {}: got {g}, want {w}",
-                m + 1
-            );
-            assert_gwh!(unserved(&o[m], a), 0.0, "{id} unserved month {}", m + 1);
-        }
-        // Monotone in the right months: down Jan–Mar and Nov–Dec, up Apr–Sep.
-        for m in 1..12 {
-            let (prev, cur) = (o[m - 1].level[a], o[m].level[a]);
-            match m + 1 {
-                2 | 3 | 11 | 12 => assert!(cur < prev, "{id} month {} should withdraw", m + 1),
-                4..=9 => assert!(cur > prev, "{id} month {} should inject", m + 1),
-                _ => {}
-            }
-        }
-    }
-    let t = policy(&outs, "target");
-    assert!((t[9].target[a] - 0.9).abs() < 1e-9, "target on 1 Nov");
-    assert!(close(t[9].level[a] / t[9].volume[a] * 3000.0, 2700.0));
-    // 61.5 GWh plus the few MWh lost to rounding in May–September.
-    assert!(
-        (t[9].injection[a] - 61.5).abs() <= 0.01,
-        "October target injection {}",
-        t[9].injection[a]
-    );
 }
 
 fn contract_case(take_or_pay: &str) -> String {
@@ -511,12 +408,9 @@ mode = "national-first"
 }
 
 /// 90 GWh/d wanted (30 per sector). With 50 available, 40 are cut: power
-/// (200–350 EUR/MWh over its tranches) entirely, then 10 of industry
-/// (300–525), protected (2000+) not at all: power 930, industry 310,
-/// protected 0 GWh. (In cooperative mode power's tranche 2 and industry's
-/// tranche 0 both cost 300, but power's tranche 3 at 350 is still below
-/// industry's tranche 1 at 375, so the totals are the same as with a
-/// strict order.) With 20 available, 70 are cut: power 30, industry 30,
+/// (550–715 EUR/MWh over its tranches) entirely, then 10 of industry
+/// (800–1040), protected (5000+) not at all: power 930, industry 310,
+/// protected 0 GWh. With 20 available, 70 are cut: power 30, industry 30,
 /// protected 10 → 930, 930, 310 GWh. Same in both modes.
 #[test]
 fn protected_demand_is_cut_last() {
@@ -529,7 +423,7 @@ fn protected_demand_is_cut_last() {
         for id in ["coop", "national"] {
             let o = &policy(&outs, id)[0];
             for (s, w) in want.iter().enumerate() {
-                assert_gwh!(o.unserved[a][s], *w, "{id} supply {supply} sector {s}");
+                assert_gwh!(o.curtailment[a][s], *w, "{id} supply {supply} sector {s}");
             }
         }
     }
@@ -674,12 +568,17 @@ id = "base"
 
 /// Storage keeps the mix of what went in. April–November 2021; A (20 GWh/d
 /// industry) has empty storage of 600 GWh (injection 10, withdrawal 20
-/// GWh/d). Until September only RU can deliver: April injects 300 GWh and
-/// May the remaining 300 (rate 310): storage full of Russian gas. From
-/// October RU is cut (scheduled event) and NO's pipeline comes online.
-/// October: no planned withdrawal (floor 100 %), A's 620 GWh are all NO.
-/// November: planned floor 85 % → withdraw 90 GWh of Russian gas, NO
-/// supplies 600 − 90 = 510, so A's consumption is 90 RU / 510 NO.
+/// GWh/d). Until September only RU can deliver, at 15 EUR/MWh; from
+/// October RU is cut (scheduled event) and NO's pipeline comes online at
+/// 20. Gas bought at 15 (+ 0.5 to inject) is worth ≈ 20 in October, and
+/// gas kept costs carrying (5 %/y), so storage fills just in time: the
+/// 600 GWh need two months of injection (310 in August, 300 in September),
+/// and a band of gas (30 GWh, 5 %) is only bought when it could not be
+/// bought later: August injects 300 (the bands September could not fill
+/// any more), September the other 300. Storage is then full of Russian gas.
+/// October withdraws all 600 (the rate, 20 GWh/d at full storage, allows
+/// 620) and NO supplies the other 20, so A's consumption is 600 RU / 20
+/// NO; November is all NO (600).
 #[test]
 fn storage_withdrawal_carries_injected_mix() {
     let text = r#"
@@ -735,14 +634,14 @@ id = "base"
     let a = node(&prep, "A");
     let nc = prep.nets[0].countries.len();
     let (ru, no) = (country(&prep, "RU"), country(&prep, "NO"));
-    assert_gwh!(o[0].level[a], 300.0, "April");
-    assert_gwh!(o[1].level[a], 600.0, "May");
+    assert_gwh!(o[3].level[a], 0.0, "July");
+    assert_gwh!(o[4].level[a], 300.0, "August");
     assert_gwh!(o[5].level[a], 600.0, "September");
-    assert_gwh!(o[6].consumption[a * nc + no], 620.0, "October NO");
-    assert_gwh!(o[6].consumption[a * nc + ru], 0.0, "October RU");
-    assert_gwh!(o[7].withdrawal[a], 90.0, "November withdrawal");
-    assert_gwh!(o[7].consumption[a * nc + ru], 90.0, "November RU");
-    assert_gwh!(o[7].consumption[a * nc + no], 510.0, "November NO");
+    assert_gwh!(o[6].withdrawal[a], 600.0, "October withdrawal");
+    assert_gwh!(o[6].consumption[a * nc + ru], 600.0, "October RU");
+    assert_gwh!(o[6].consumption[a * nc + no], 20.0, "October NO");
+    assert_gwh!(o[7].consumption[a * nc + ru], 0.0, "November RU");
+    assert_gwh!(o[7].consumption[a * nc + no], 600.0, "November NO");
 }
 
 /// Two region-wide caps on RU are active in January 2021: the one written

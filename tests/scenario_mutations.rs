@@ -332,7 +332,7 @@ fn broken(m: &Model) -> Option<String> {
                     max_share, node, ..
                 } => unit(*max_share) && node.is_none_or(|n| n < nn),
                 MeasureKind::Adjust { value, .. } => value.is_finite(),
-                MeasureKind::StorageTarget { nodes, points } => {
+                MeasureKind::StorageTarget { nodes, points, .. } => {
                     nodes.iter().all(|&n| n < nn) && points.iter().all(|&(_, f)| unit(f))
                 }
                 MeasureKind::DemandReduction { share, nodes, .. } => {

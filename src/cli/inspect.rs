@@ -231,7 +231,10 @@ fn endpoint(model: &Model, e: Endpoint) -> String {
 /// Solve the steps up to `date` (storage carries history) and show that one.
 fn step(model: &Model, policy: usize, date: &str, args: &InspectArgs) -> Result<(), Failure> {
     let day = parse_date(date).map_err(|e| Failure::Input(format!("--date {date}: {e}")))?;
-    let net = Network::compile(model, policy);
+    let mut net = Network::compile(model, policy);
+    crate::sim::water::value_storage(model, &mut net, &crate::sim::water::WaterOptions::default())
+        .map_err(|e| Failure::Internal(e.to_string()))?;
+    let net = net;
     let t = net
         .steps
         .iter()
@@ -275,7 +278,7 @@ fn step(model: &Model, policy: usize, date: &str, args: &InspectArgs) -> Result<
             date: net.steps[t].start.to_string(),
             trial: args.trial,
         };
-        let v = crate::network::export::problem_json(
+        let mut v = crate::network::export::problem_json(
             &net,
             model,
             supply,
@@ -284,6 +287,26 @@ fn step(model: &Model, policy: usize, date: &str, args: &InspectArgs) -> Result<
             Some(engine.int_flows()),
             &meta,
         );
+        // Node prices: the marginal cost of one more MWh at each node
+        // (docs/model.md, "Prices"), EUR/MWh, at most the price cap.
+        let out = &engine.out;
+        let prices: serde_json::Map<String, serde_json::Value> = model
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(n, node)| (node.id.clone(), json!(out.price[n])))
+            .collect();
+        v["water_values"] = json!({
+            "unit": "EUR/MWh",
+            "bands": crate::network::LEVEL_BANDS,
+            "end_of_step": net.water[t].to_vec(),
+        });
+        v["prices"] = json!({
+            "unit": "EUR/MWh",
+            "rule": "marginal cost of one more MWh of demand at the node (upper end of the dual interval), capped at the price cap",
+            "nodes": prices,
+            "competing_lng_market": if out.competing_price.is_finite() { json!(out.competing_price) } else { json!(null) },
+        });
         println!(
             "{}",
             serde_json::to_string_pretty(&v).expect("JSON serialises")
@@ -302,12 +325,13 @@ fn step(model: &Model, policy: usize, date: &str, args: &InspectArgs) -> Result<
             .map_or("no uncertainty".into(), |k| format!("trial {k}"))
     );
     println!(
-        "\n{:<8} {:>9} {:>9} {:>9} {:>9} {:>9}  traced origin of consumption",
-        "node", "demand", "curtailment", "imports", "exports", "storage"
+        "\n{:<8} {:>8} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}  traced origin of consumption",
+        "node", "price", "demand", "response", "curtailed", "imports", "exports", "storage"
     );
     for (n, node) in model.nodes.iter().enumerate() {
         let d: f64 = out.demand[n].iter().sum();
-        let u: f64 = out.unserved[n].iter().sum();
+        let r: f64 = out.response[n].iter().sum();
+        let u: f64 = out.curtailment[n].iter().sum();
         let cons: f64 = out.consumption[n * nc..(n + 1) * nc].iter().sum();
         let mut mix: Vec<(f64, &str)> = (0..nc)
             .map(|c| (out.consumption[n * nc + c], net.countries[c].as_str()))
@@ -320,9 +344,11 @@ fn step(model: &Model, policy: usize, date: &str, args: &InspectArgs) -> Result<
             .map(|(v, c)| format!("{c} {:.0} %", 100.0 * v / cons))
             .collect();
         println!(
-            "{:<8} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>9.2}  {}",
+            "{:<8} {:>8.2} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>9.2}  {}",
             node.id,
+            out.price[n],
             d / 1e3,
+            r / 1e3,
             u / 1e3,
             out.imports[n] / 1e3,
             out.exports[n] / 1e3,
@@ -330,7 +356,22 @@ fn step(model: &Model, policy: usize, date: &str, args: &InspectArgs) -> Result<
             mix.join(", ")
         );
     }
-    println!("(TWh in the step; storage level at its end)");
+    println!("(price in EUR/MWh; volumes in TWh in the step; storage level at its end)");
+    if net.store.iter().any(Option::is_some) {
+        let w: Vec<String> = net.water[t].iter().map(|v| format!("{v:.1}")).collect();
+        println!(
+            "water values at the end of the step, EUR/MWh, by {} % band of fill: {}",
+            100 / crate::network::LEVEL_BANDS,
+            w.join(" ")
+        );
+    }
+    if out.competing_price.is_finite() {
+        println!(
+            "competing LNG market: {:.2} EUR/MWh, buys {:.2} TWh",
+            out.competing_price,
+            out.competing_lng / 1e3
+        );
+    }
     println!("\nFlows (TWh in the step)");
     for (a, arc) in net.arcs.iter().enumerate() {
         let f = engine.flows()[a];
@@ -369,31 +410,26 @@ fn step(model: &Model, policy: usize, date: &str, args: &InspectArgs) -> Result<
             }
             ArcKind::Regas(n) => format!("LNG send-out into {}", model.nodes[n].id),
             ArcKind::Production(n) => format!("production in {}", model.nodes[n].id),
-            ArcKind::Withdraw { node, emergency } => {
-                format!(
-                    "storage withdrawal in {}{}",
-                    model.nodes[node].id,
-                    if emergency { " (below plan)" } else { "" }
-                )
-            }
-            ArcKind::Inject { node, target } => {
-                format!(
-                    "storage injection in {}{}",
-                    model.nodes[node].id,
-                    if target { " (towards target)" } else { "" }
-                )
-            }
-            ArcKind::Unserved {
+            ArcKind::Withdraw(node) => format!("storage withdrawal in {}", model.nodes[node].id),
+            ArcKind::Inject(node) => format!("storage injection in {}", model.nodes[node].id),
+            ArcKind::Demand { node, tranche } => format!(
+                "not bought at {:.0} EUR/MWh in {} (demand response)",
+                model.nodes[node].curve.tranches[tranche].0, model.nodes[node].id
+            ),
+            ArcKind::Curtail {
                 node,
                 sector,
                 tranche,
             } => {
                 format!(
-                    "UNSERVED {} {} (tranche {})",
+                    "CURTAILED {} {} (tranche {})",
                     model.nodes[node].id,
                     SECTOR_NAMES[sector],
                     tranche + 1
                 )
+            }
+            ArcKind::LngCompeting(o) => {
+                format!("LNG from {} to the competing market", model.origins[o].id)
             }
             ArcKind::OriginSupply(o) => format!("supply from {}", model.origins[o].id),
             ArcKind::LngSupply(o) => format!("LNG from {}", model.origins[o].id),

@@ -442,7 +442,11 @@ fn run(args: RunArgs, command: String) -> Result<(), Failure> {
     check_target(&out, &name, args.force)?;
     let trials = model.trials;
     let seed = model.seed;
-    let prep = Prepared::new(model, &policies);
+    if !args.quiet {
+        eprintln!("valuing storage (water values by backward induction)…");
+    }
+    let prep = crate::sim::run::on_pool(threads, || Prepared::new(model, &policies))
+        .map_err(|e| Failure::Internal(e.to_string()))?;
     let range = match shard {
         Some((k, n)) => shard_range(trials, k, n),
         None => 0..trials,
@@ -712,7 +716,7 @@ fn merge(
     model.trials = r0.trials;
     model.seed = r0.seed;
     let policies = policy_indices(&model, &r0.policies)?;
-    let prep = Prepared::new(model, &policies);
+    let prep = Prepared::for_summary(model, &policies);
     let mut acc = Accumulators::new(&prep);
     let mut seen = vec![false; n as usize];
     let mut wall = 0.0;

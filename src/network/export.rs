@@ -1,6 +1,6 @@
 //! Export of one step's allocation problem, so that anyone can re-solve it
 //! with another solver (HiGHS, GLPK, CBC, …) and compare the objective
-//! (DESIGN.md §2).
+//! (docs/model.md).
 //!
 //! Inputs: the [`Network`] (topology and what each arc stands for), the
 //! [`Model`] (names), and the integer problem exactly as the engine solved
@@ -64,16 +64,16 @@ pub fn kind_name(kind: ArcKind) -> &'static str {
         } => "contract_take_or_pay",
         ArcKind::Contract { .. } => "contract",
         ArcKind::LngSupply(_) => "lng_supply",
+        ArcKind::LngCompeting(_) => "lng_competing",
         ArcKind::LngPool => "lng_pool",
+        ArcKind::Competing(_) => "competing_demand",
         ArcKind::Regas(_) => "regas",
         ArcKind::Production(_) => "production",
-        ArcKind::Withdraw {
-            emergency: false, ..
-        } => "withdraw",
-        ArcKind::Withdraw { .. } => "withdraw_emergency",
-        ArcKind::Inject { target: true, .. } => "inject_target",
-        ArcKind::Inject { .. } => "inject",
-        ArcKind::Unserved { .. } => "curtailment",
+        ArcKind::Demand { .. } => "demand_response",
+        ArcKind::Curtail { .. } => "curtailment",
+        ArcKind::Withdraw(_) => "withdraw",
+        ArcKind::Inject(_) => "inject",
+        ArcKind::Level { .. } => "storage_level",
         ArcKind::Bypass => "bypass",
     }
 }
@@ -112,28 +112,24 @@ fn arc_label(kind: ArcKind, model: &Model) -> String {
             if take_or_pay { "top" } else { "flex" }
         ),
         ArcKind::LngSupply(o) => format!("lng_{}", origin(o)),
+        ArcKind::LngCompeting(o) => format!("lng_competing_{}", origin(o)),
         ArcKind::LngPool => "lng_pool".into(),
+        ArcKind::Competing(k) => format!("competing_demand_{k}"),
         ArcKind::Regas(n) => format!("regas_{}", node(n)),
         ArcKind::Production(n) => format!("production_{}", node(n)),
-        ArcKind::Withdraw { node: n, emergency } => format!(
-            "withdraw_{}_{}",
-            node(n),
-            if emergency { "emergency" } else { "planned" }
-        ),
-        ArcKind::Inject { node: n, target } => format!(
-            "inject_{}_{}",
-            node(n),
-            if target { "target" } else { "seasonal" }
-        ),
-        ArcKind::Unserved {
+        ArcKind::Demand { node: n, tranche } => format!("demand_{}_{tranche}", node(n)),
+        ArcKind::Curtail {
             node: n,
             sector,
             tranche,
         } => format!(
-            "unserved_{}_{}_{tranche}",
+            "curtail_{}_{}_{tranche}",
             node(n),
             SECTOR_NAMES.get(sector).unwrap_or(&"?")
         ),
+        ArcKind::Withdraw(n) => format!("withdraw_{}", node(n)),
+        ArcKind::Inject(n) => format!("inject_{}", node(n)),
+        ArcKind::Level { node: n, band } => format!("level_{}_{band}", node(n)),
         ArcKind::Bypass => "bypass".into(),
     }
 }
@@ -144,7 +140,7 @@ pub fn arc_name(net: &Network, model: &Model, a: usize) -> String {
 }
 
 /// Name of graph node `v`: `source`, `sink`, `lng_in`, `lng_out`,
-/// `origin_<id>`, `node_<id>` or `cap_gate_<k>`.
+/// `competing`, `origin_<id>`, `node_<id>`, `storage_<id>` or `cap_gate_<k>`.
 pub fn node_name(net: &Network, model: &Model, v: usize) -> String {
     let raw = if v == net.source {
         "source".to_string()
@@ -154,12 +150,20 @@ pub fn node_name(net: &Network, model: &Model, v: usize) -> String {
         "lng_in".to_string()
     } else if v == net.lng_out {
         "lng_out".to_string()
+    } else if v == net.competing {
+        "competing".to_string()
+    } else if let Some(n) = net.store.iter().position(|x| *x == Some(v)) {
+        format!("storage_{}", model.nodes[n].id)
     } else if v >= net.origin_base && v < net.origin_base + model.origins.len() {
         format!("origin_{}", model.origins[v - net.origin_base].id)
     } else if v >= net.node_base && v < net.node_base + model.nodes.len() {
         format!("node_{}", model.nodes[v - net.node_base].id)
     } else {
-        format!("cap_gate_{}", v - net.node_base - model.nodes.len())
+        let stores = net.store.iter().flatten().count();
+        format!(
+            "cap_gate_{}",
+            v - net.node_base - model.nodes.len() - stores
+        )
     };
     sanitize(&raw)
 }

@@ -29,40 +29,16 @@ use crate::scenario::units::days_in_month;
 use crate::scenario::*;
 use crate::solver::Topology;
 
-/// Penalty for unserved demand by sector (protected, industry, power), EUR/MWh.
-/// Power is cut first (fuel switching), protected customers last.
-pub const UNSERVED_PENALTY: [f64; 3] = [2000.0, 300.0, 200.0];
-/// Unserved demand is split into this many equal tranches per sector.
-pub const TRANCHES: usize = 4;
-/// In cooperative mode each further tranche costs this much more (share of
-/// the base penalty), so cuts spread across nodes before any node is cut
-/// deep. Small enough that sector priority stays strict: power's dearest
-/// tranche (200 · 1.3 = 260) is below industry's cheapest (300), industry's
-/// dearest (390) far below protected customers' cheapest (2000).
-pub const TRANCHE_STEP: f64 = 0.1;
-/// Value of injecting towards a storage target, EUR/MWh: above any gas
-/// price, below any unserved penalty (no one is cut to fill storage).
-pub const TARGET_INJECTION_VALUE: f64 = 150.0;
-/// Value of commercial summer injection (April–September), EUR/MWh: the
-/// summer–winter spread that makes storage fill when gas is affordable.
-pub const SEASONAL_INJECTION_VALUE: f64 = 60.0;
-/// Cost of planned winter withdrawal, EUR/MWh (cheaper than imports).
-pub const PLANNED_WITHDRAWAL_COST: f64 = 1.0;
-/// Cost of withdrawal below the planned path: only to avoid cutting demand.
-pub const EMERGENCY_WITHDRAWAL_COST: f64 = 190.0;
+pub use crate::scenario::curve::{TRANCHE_STEP, TRANCHES};
+/// Bands of a storage's working volume, each with its own water value.
+pub const LEVEL_BANDS: usize = 20;
+/// Cost of injecting and of withdrawing gas, EUR/MWh each: compressor fuel
+/// and variable storage charges, roughly 1 % of a gas price (assumption).
+/// Storage cycles only when the spread pays for both.
+pub const INJECTION_COST: f64 = 0.5;
+pub const WITHDRAWAL_COST: f64 = 0.5;
 /// Regasification send-out cost, EUR/MWh.
 pub const REGAS_COST: f64 = 0.5;
-/// Planned storage floor at the end of each calendar month (fraction of
-/// working volume). Operators keep a reserve through winter: EU storage on
-/// 1 April was 18–55 % full in 2015–2021, ≈ 30–35 % on average (GIE AGSI+),
-/// so a normal winter draws storage down to 30 % by the end of March.
-/// Below the floor storage still serves demand before anyone is cut (at
-/// [`EMERGENCY_WITHDRAWAL_COST`]), but imports come first. From April to
-/// October the floor is 100 %: no planned withdrawal while storage is being
-/// filled (withdrawing and injecting in one season is a pointless round trip).
-pub const PLANNED_FLOOR: [f64; 12] = [
-    0.55, 0.42, 0.30, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.85, 0.70,
-];
 /// Smallest cost of moving gas between nodes, EUR/MWh: a zero-cost loop of
 /// flows would be an optimum too, and a loop with no gas entering it has no
 /// origin to trace. One cent per MWh makes every loop cost something.
@@ -71,7 +47,7 @@ pub const MIN_TRANSPORT_COST: f64 = 0.01;
 /// What an arc stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ArcKind {
-    /// S → origin: export capacity.
+    /// S → origin: export capacity (for LNG: liquefaction, whoever buys).
     OriginSupply(usize),
     /// Region-level import cap gate for an origin country: S → gate.
     CapGate(usize),
@@ -85,25 +61,36 @@ pub enum ArcKind {
     },
     /// Contract delivery: the take-or-pay tranche (sunk cost) or the rest.
     Contract { contract: usize, take_or_pay: bool },
-    /// LNG origin → LNG pool.
+    /// LNG origin → the region's LNG pool.
     LngSupply(usize),
-    /// LNG pool throughput: what the world market makes available.
+    /// LNG origin → the competing (rest-of-world) market.
+    LngCompeting(usize),
+    /// LNG pool throughput (LNG-in → LNG-out).
     LngPool,
+    /// S → competing market: the part of its demand tranche it does not buy.
+    Competing(usize),
     /// Pool → node: regasification send-out.
     Regas(usize),
     /// S → node: domestic production.
     Production(usize),
-    /// S → node: storage withdrawal along the planned path, or below it.
-    Withdraw { node: usize, emergency: bool },
-    /// Node → T: injection towards the target, or commercial injection.
-    Inject { node: usize, target: bool },
-    /// S → node: demand not served.
-    Unserved {
+    /// S → node: the part of demand tranche `tranche` of the node's curve
+    /// not bought (demand response).
+    Demand { node: usize, tranche: usize },
+    /// S → node: firm demand of a sector not delivered (curtailment).
+    Curtail {
         node: usize,
         sector: usize,
         tranche: usize,
     },
-    /// S → T: balances the injection capacity that is not used.
+    /// Node → its storage.
+    Inject(usize),
+    /// Storage → its node.
+    Withdraw(usize),
+    /// Storage → T: gas kept in band `band` of the working volume at the
+    /// end of the step, worth its water value. Band [`LEVEL_BANDS`] is the
+    /// upper part of the band a fill target splits.
+    Level { node: usize, band: usize },
+    /// S → T: balances the working volume not filled.
     Bypass,
 }
 
@@ -114,17 +101,6 @@ pub struct Arc {
     pub head: usize,
 }
 
-/// Storage rule of one node for one step.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct StorageRule {
-    /// Fill the policy requires at the end of the step (fraction), if any.
-    pub target: Option<f64>,
-    /// Planned floor at the end of the step (fraction).
-    pub floor: f64,
-    /// Commercial injection season.
-    pub seasonal: bool,
-}
-
 /// Deterministic numbers of one step under one policy.
 #[derive(Debug, Clone)]
 pub struct StepPlan {
@@ -132,19 +108,28 @@ pub struct StepPlan {
     pub days: f64,
     pub year: i32,
     pub month: u32,
-    /// Capacity of each arc before random factors, GWh per step. Unserved,
-    /// storage and bypass arcs are set by the simulator and are 0 here.
+    /// Capacity of each arc before random factors, GWh per step. Demand,
+    /// curtailment, competing-market, storage and bypass arcs are set by
+    /// the simulator and are 0 here.
     pub cap: Vec<f64>,
     /// Cost of each arc, EUR/MWh, of which `price` is the part that moves
-    /// with the trial's price shock (border prices of spot gas).
+    /// with the trial's price shock (border prices of spot gas). Storage
+    /// level arcs are costed by the simulator from `water`.
     pub cost: Vec<f64>,
     pub price: Vec<f64>,
-    /// Demand per node and sector before weather, GWh per step.
+    /// Demand per node and sector at the reference price, before weather,
+    /// GWh per step.
     pub demand: Vec<[f64; 3]>,
+    /// The competing LNG market's demand at its reference price, GWh per
+    /// step (0 without `[lng_market]`).
+    pub competing: f64,
     /// Storage of each node: volume (GWh), injection and withdrawal rates
     /// (GWh per step) as the policy sets them.
     pub storage: Vec<[f64; 3]>,
-    pub rules: Vec<StorageRule>,
+    /// Fill the policy requires at the end of the step (fraction), if any,
+    /// and the cost per MWh missing from it.
+    pub target: Vec<Option<f64>>,
+    pub penalty: Vec<f64>,
     pub solidarity: Solidarity,
     /// Stake of each (pipeline, company) in force, for exposure metrics.
     pub stakes: Vec<Vec<(usize, f64)>>,
@@ -166,6 +151,10 @@ pub struct Network {
     pub origin_base: usize,
     pub lng_in: usize,
     pub lng_out: usize,
+    /// The competing LNG market's graph node.
+    pub competing: usize,
+    /// Graph node of each model node's storage, if it has one.
+    pub store: Vec<Option<usize>>,
     /// Origin countries and producing node countries, the tracing columns.
     pub countries: Vec<String>,
     /// Whether each tracing column counts as dependency.
@@ -178,6 +167,10 @@ pub struct Network {
     /// Forward arc of each pipeline.
     pub pipeline_arc: Vec<usize>,
     pub steps: Vec<StepPlan>,
+    /// Per step: the water value of gas in each band of a storage's
+    /// working volume at the end of the step, EUR/MWh, non-increasing in
+    /// the band (set by `sim::water::value_storage`; 0 until then).
+    pub water: Vec<[f64; LEVEL_BANDS]>,
 }
 
 /// Start day of each step of the scenario.
@@ -259,8 +252,17 @@ impl Network {
         let sink = 1;
         let lng_in = 2;
         let lng_out = 3;
-        let origin_base = 4;
+        let competing = 4;
+        let origin_base = 5;
         let node_base = origin_base + no;
+        let mut store = vec![None; nn];
+        let mut next = node_base + nn;
+        for (n, node) in model.nodes.iter().enumerate() {
+            if node.storage.is_some() {
+                store[n] = Some(next);
+                next += 1;
+            }
+        }
         // Region-level import-cap gates: one per capped country.
         let mut gate_countries: Vec<String> = Vec::new();
         for m in &pol.measures {
@@ -274,7 +276,7 @@ impl Network {
                 gate_countries.push(country.clone());
             }
         }
-        let gate_base = node_base + nn;
+        let gate_base = next;
         let mut topology = Topology::new(gate_base + gate_countries.len());
         let mut arcs = Vec::new();
         let add = |kind: ArcKind,
@@ -314,9 +316,29 @@ impl Network {
                     &mut topology,
                     &mut arcs,
                 );
+                if model.lng.is_some() {
+                    add(
+                        ArcKind::LngCompeting(o),
+                        origin_base + o,
+                        competing,
+                        &mut topology,
+                        &mut arcs,
+                    );
+                }
             }
         }
         add(ArcKind::LngPool, lng_in, lng_out, &mut topology, &mut arcs);
+        if let Some(lng) = &model.lng {
+            for k in 0..lng.curve.len() {
+                add(
+                    ArcKind::Competing(k),
+                    source,
+                    competing,
+                    &mut topology,
+                    &mut arcs,
+                );
+            }
+        }
         let endpoint = |e: Endpoint| match e {
             Endpoint::Origin(o) => origin_base + o,
             Endpoint::Node(n) => node_base + n,
@@ -397,30 +419,45 @@ impl Network {
             if model.nodes[n].production.is_some() || has_field(pol, Field::Production(n)) {
                 add(ArcKind::Production(n), source, v, &mut topology, &mut arcs);
             }
-            if model.nodes[n].storage.is_some() {
-                for emergency in [false, true] {
+            if let Some(x) = store[n] {
+                add(ArcKind::Inject(n), v, x, &mut topology, &mut arcs);
+                add(ArcKind::Withdraw(n), x, v, &mut topology, &mut arcs);
+                for band in 0..=LEVEL_BANDS {
                     add(
-                        ArcKind::Withdraw { node: n, emergency },
-                        source,
-                        v,
-                        &mut topology,
-                        &mut arcs,
-                    );
-                }
-                for target in [true, false] {
-                    add(
-                        ArcKind::Inject { node: n, target },
-                        v,
+                        ArcKind::Level { node: n, band },
+                        x,
                         sink,
                         &mut topology,
                         &mut arcs,
                     );
                 }
             }
+            // Demand arcs only for sectors that can have demand.
+            let node = &model.nodes[n];
+            let has: [bool; 3] = std::array::from_fn(|s| {
+                node.demand[s] > 0.0 || has_field(pol, Field::Demand(n, SECTORS[s]))
+            });
+            for (k, t) in node.curve.tranches.iter().enumerate() {
+                if (0..3).any(|s| has[s] && t.1[s] > 0.0) {
+                    add(
+                        ArcKind::Demand {
+                            node: n,
+                            tranche: k,
+                        },
+                        source,
+                        v,
+                        &mut topology,
+                        &mut arcs,
+                    );
+                }
+            }
             for sector in 0..3 {
+                if !has[sector] || node.curve.firm[sector] <= 0.0 {
+                    continue;
+                }
                 for tranche in 0..TRANCHES {
                     add(
-                        ArcKind::Unserved {
+                        ArcKind::Curtail {
                             node: n,
                             sector,
                             tranche,
@@ -445,6 +482,8 @@ impl Network {
             origin_base,
             lng_in,
             lng_out,
+            competing,
+            store,
             countries,
             dependency,
             origin_country,
@@ -452,6 +491,7 @@ impl Network {
             company_node,
             pipeline_arc: Vec::new(),
             steps: Vec::new(),
+            water: Vec::new(),
         };
         net.pipeline_arc = (0..model.pipelines.len())
             .map(|p| {
@@ -472,6 +512,7 @@ impl Network {
             .into_iter()
             .map(|(d, len)| net.plan(model, d, len, &gates))
             .collect();
+        net.water = vec![[0.0; LEVEL_BANDS]; net.steps.len()];
         net
     }
 
@@ -596,7 +637,15 @@ impl Network {
         for (a, arc) in self.arcs.iter().enumerate() {
             match arc.kind {
                 ArcKind::OriginSupply(o) => {
-                    cap[a] = p.origin_cap[o] * origin_avail[o] * days * (1.0 - p.embargo[o])
+                    // The region's embargo stops an LNG exporter's sales to
+                    // the region, not to the competing market.
+                    let embargo = if model.lng.is_some() && model.origins[o].kind == OriginKind::Lng
+                    {
+                        0.0
+                    } else {
+                        p.embargo[o]
+                    };
+                    cap[a] = p.origin_cap[o] * origin_avail[o] * days * (1.0 - embargo)
                 }
                 ArcKind::CapGate(g) => {
                     let total: f64 = demand.iter().flatten().sum();
@@ -678,12 +727,23 @@ impl Network {
                     cap[a] = pipeline_cap[i] * stake * cut;
                 }
                 ArcKind::LngSupply(o) => {
-                    // Limited by the origin's export and the pool, not here.
-                    cap[a] = BIG;
+                    // Limited by liquefaction (`OriginSupply`) and, for the
+                    // region's buyers only, an embargo.
+                    cap[a] = if p.embargo[o] > 0.0 {
+                        p.origin_cap[o] * origin_avail[o] * days * (1.0 - p.embargo[o])
+                    } else {
+                        BIG
+                    };
                     cost[a] = p.origin_price[o];
                     price[a] = p.origin_price[o];
                 }
-                ArcKind::LngPool => cap[a] = p.lng_available * days,
+                ArcKind::LngCompeting(o) => {
+                    cap[a] = BIG;
+                    cost[a] = model.origins[o].competing_price
+                        + (p.origin_price[o] - model.origins[o].price);
+                    price[a] = cost[a];
+                }
+                ArcKind::LngPool => cap[a] = BIG,
                 ArcKind::Regas(n) => {
                     cap[a] = (p.regas[n] * lng_avail[n] * days - lng_booked[n]).max(0.0);
                     cost[a] = REGAS_COST;
@@ -692,7 +752,10 @@ impl Network {
                     cap[a] = p.production[n] * days;
                     cost[a] = model.production_price;
                 }
-                ArcKind::Unserved {
+                ArcKind::Demand { node, tranche } => {
+                    cost[a] = model.nodes[node].curve.tranches[tranche].0;
+                }
+                ArcKind::Curtail {
                     sector, tranche, ..
                 } => {
                     let step = if p.solidarity == Solidarity::Cooperative {
@@ -700,40 +763,35 @@ impl Network {
                     } else {
                         0.0
                     };
-                    cost[a] = UNSERVED_PENALTY[sector] * (1.0 + step * tranche as f64);
+                    cost[a] =
+                        model.market.curtailment_value[sector] * (1.0 + step * tranche as f64);
                 }
-                ArcKind::Withdraw { emergency, .. } => {
-                    cost[a] = if emergency {
-                        EMERGENCY_WITHDRAWAL_COST
-                    } else {
-                        PLANNED_WITHDRAWAL_COST
-                    };
+                ArcKind::Competing(k) => {
+                    if let Some(lng) = &model.lng {
+                        cost[a] = lng.curve[k].0;
+                    }
                 }
-                ArcKind::Inject { target, .. } => {
-                    cost[a] = if target {
-                        -TARGET_INJECTION_VALUE
-                    } else {
-                        -SEASONAL_INJECTION_VALUE
-                    };
-                }
-                ArcKind::Contract { .. } | ArcKind::Bypass => {}
+                ArcKind::Inject(_) => cost[a] = INJECTION_COST,
+                ArcKind::Withdraw(_) => cost[a] = WITHDRAWAL_COST,
+                ArcKind::Contract { .. } | ArcKind::Level { .. } | ArcKind::Bypass => {}
             }
         }
-        // Storage rules.
+        // Storage targets at the end of the step.
         let end = Day(day.0 + days as i32);
-        let rules = (0..nn)
+        let target = (0..nn)
             .map(|n| {
-                let target = p.storage_targets[n]
+                p.storage_targets[n]
                     .as_ref()
-                    .and_then(|pts| trajectory(pts, end));
-                let floor = PLANNED_FLOOR[month as usize - 1];
-                StorageRule {
-                    target,
-                    floor: floor.max(target.unwrap_or(0.0)),
-                    seasonal: (4..=9).contains(&month),
-                }
+                    .and_then(|(pts, _)| trajectory(pts, end))
             })
             .collect();
+        let penalty = (0..nn)
+            .map(|n| p.storage_targets[n].as_ref().map_or(0.0, |t| t.1))
+            .collect();
+        let competing = model
+            .lng
+            .as_ref()
+            .map_or(0.0, |l| staged(&l.demand, day) * days);
         let storage = (0..nn)
             .map(|n| {
                 [
@@ -752,8 +810,10 @@ impl Network {
             cost,
             price,
             demand,
+            competing,
             storage,
-            rules,
+            target,
+            penalty,
             solidarity: p.solidarity,
             stakes: p.stakes,
             pipeline_cap,
@@ -844,7 +904,8 @@ pub struct Params {
     pub regas: Vec<f64>,
     /// Volume (GWh), injection, withdrawal (GWh/d).
     pub storage: Vec<[f64; 3]>,
-    pub storage_targets: Vec<Option<Vec<DatedFill>>>,
+    /// Fill trajectory and the penalty per MWh missing.
+    pub storage_targets: Vec<Option<(Vec<DatedFill>, f64)>>,
     pub pipe_cap: Vec<f64>,
     pub reverse: Vec<f64>,
     pub tariff: Vec<f64>,
@@ -856,7 +917,6 @@ pub struct Params {
     pub contract_on: Vec<f64>,
     pub contract_volume: Vec<f64>,
     pub contract_price: Vec<f64>,
-    pub lng_available: f64,
     pub solidarity: Solidarity,
 }
 
@@ -920,18 +980,6 @@ impl Params {
                 .collect(),
             contract_volume: model.contracts.iter().map(|c| c.volume).collect(),
             contract_price: model.contracts.iter().map(|c| c.price).collect(),
-            // Before its first date the LNG market offers its first volume.
-            lng_available: model
-                .lng
-                .as_ref()
-                .and_then(|l| l.available.first().map(|f| (l, f.1)))
-                .map_or(BIG, |(l, first)| {
-                    if l.available[0].0 > day {
-                        first
-                    } else {
-                        staged(&l.available, day)
-                    }
-                }),
             solidarity: model.solidarity,
         };
         // Stake trades accumulate from their start on.
@@ -949,9 +997,13 @@ impl Params {
                 }
                 MeasureKind::ImportCap { .. } => {}
                 MeasureKind::Adjust { field, op, value } => p.adjust(*field, *op, *value),
-                MeasureKind::StorageTarget { nodes, points } => {
+                MeasureKind::StorageTarget {
+                    nodes,
+                    points,
+                    penalty,
+                } => {
                     for &n in nodes {
-                        p.storage_targets[n] = Some(points.clone());
+                        p.storage_targets[n] = Some((points.clone(), *penalty));
                     }
                 }
                 MeasureKind::DemandReduction {

@@ -1,6 +1,7 @@
 //! Scenario files: the serde model as users write it, units, loading and
 //! validation into a checked [`Model`] in internal units.
 
+pub mod curve;
 pub mod error;
 pub mod model;
 pub mod resolved;

@@ -97,7 +97,12 @@ pub struct ScenarioFile {
     pub events: Vec<Event>,
     #[serde(default)]
     pub uncertainty: Uncertainty,
-    /// Global LNG market: volume available to the modelled region.
+    /// How demand answers to price (reference price, elasticities, price
+    /// cap, value of lost load). Without it all demand is firm.
+    #[serde(default)]
+    pub market: Option<Market>,
+    /// The world LNG market Europe competes in: the rest of the world's
+    /// demand for LNG. Without it LNG origins sell only to the region.
     #[serde(default)]
     pub lng_market: Option<LngMarket>,
     /// Named policies; one of them is the baseline.
@@ -200,6 +205,86 @@ pub struct Demand {
     /// default: the January average day × 1.5.
     #[serde(default)]
     pub peak_day: Option<Quantity>,
+    /// Price elasticity by sector for this node, overriding `[market]`.
+    #[serde(default)]
+    pub elasticity: Option<Elasticity>,
+    /// Fuel switching of this node's power sector, overriding `[market]`.
+    #[serde(default)]
+    pub fuel_switching: Option<FuelSwitching>,
+    /// Explicit willingness to pay by sector: tranches of demand, each a
+    /// share of the sector's demand and a value; the rest is firm. A sector
+    /// given here ignores its elasticity.
+    #[serde(default)]
+    pub tranches: Option<SectorTranches>,
+}
+
+/// `[market]`: demand curves and the price range of the market.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Market {
+    /// Price at which the nodes' demand figures are consumed, `EUR/MWh`
+    /// (the anchor of every demand curve built from an elasticity).
+    pub reference_price: Quantity,
+    /// Highest market price, `EUR/MWh` (default "500 EUR/MWh"). Demand still
+    /// wanted at this price and not delivered is curtailment; demand given
+    /// up below it is demand response.
+    #[serde(default)]
+    pub price_cap: Option<Quantity>,
+    /// Value of lost load of protected customers, `EUR/MWh` (default: ten
+    /// times the price cap). Industry and power are curtailed before them.
+    #[serde(default)]
+    pub value_of_lost_load: Option<Quantity>,
+    /// Short-run price elasticity of demand by sector (plain numbers ≤ 0;
+    /// defaults: protected -0.05, industry -0.2, power -0.1).
+    #[serde(default)]
+    pub elasticity: Option<Elasticity>,
+    /// Gas-to-coal (or oil) switching in power generation.
+    #[serde(default)]
+    pub fuel_switching: Option<FuelSwitching>,
+}
+
+/// Elasticities by sector (plain numbers, ≤ 0).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Elasticity {
+    #[serde(default)]
+    pub protected: Option<At<f64>>,
+    #[serde(default)]
+    pub industry: Option<At<f64>>,
+    #[serde(default)]
+    pub power: Option<At<f64>>,
+}
+
+/// Power demand that switches to another fuel above a price.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FuelSwitching {
+    /// Gas price above which the switchable plants run on another fuel, `EUR/MWh`.
+    pub price: Quantity,
+    /// Share of power demand that can switch, `%`.
+    pub share: Quantity,
+}
+
+/// Explicit demand tranches by sector.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SectorTranches {
+    #[serde(default)]
+    pub protected: Option<Vec<TrancheSpec>>,
+    #[serde(default)]
+    pub industry: Option<Vec<TrancheSpec>>,
+    #[serde(default)]
+    pub power: Option<Vec<TrancheSpec>>,
+}
+
+/// A tranche of demand: a share of the sector's demand bought up to a price.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrancheSpec {
+    /// `%` of the sector's demand.
+    pub share: Quantity,
+    /// Willingness to pay, `EUR/MWh` (below the price cap).
+    pub value: Quantity,
 }
 
 /// Domestic production.
@@ -240,6 +325,10 @@ pub struct Storage {
     /// Fill below which withdrawal falls in proportion, `%` (default "40 %").
     #[serde(default)]
     pub withdrawal_knee: Option<Quantity>,
+    /// Fill above which injection falls, reaching 0 when full, `%`
+    /// (default "80 %").
+    #[serde(default)]
+    pub injection_knee: Option<Quantity>,
 }
 
 /// `[[origin]]`: a source of gas outside the modelled nodes.
@@ -252,9 +341,15 @@ pub struct Origin {
     pub country: At<String>,
     /// `pipe` or `lng`.
     pub kind: At<String>,
-    /// Price at the border, `EUR/MWh`.
+    /// Price at which the origin offers its gas at the border (for LNG:
+    /// delivered to the region's terminals), `EUR/MWh`.
     pub price: Quantity,
-    /// Export capacity towards the region, a rate.
+    /// For LNG: the cost of delivering the same gas to the competing market
+    /// of `[lng_market]` instead (default: `price`), `EUR/MWh`.
+    #[serde(default)]
+    pub competing_price: Option<Quantity>,
+    /// Export capacity (for LNG: liquefaction capacity available for
+    /// export, whoever buys it), a rate.
     pub capacity: Quantity,
     /// Export capacity from a date on, overriding `capacity` from each date.
     #[serde(default)]
@@ -453,13 +548,23 @@ pub struct Weather {
     pub matrix: Option<At<Vec<Vec<f64>>>>,
 }
 
-/// `[lng_market]`: LNG available to the region.
+/// `[lng_market]`: the rest of the world's demand for LNG, which the
+/// region's buyers outbid or not.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LngMarket {
-    /// Expected volume available, a rate, from a date on.
-    pub available: Vec<RatePoint>,
-    /// Relative standard deviation per year, `%` (default "0 %").
+    /// LNG the competing market (Asia and the rest of the world) buys at
+    /// its reference price, a rate.
+    pub demand: Quantity,
+    /// That demand from a date on, overriding `demand` from each date.
+    #[serde(default)]
+    pub schedule: Vec<RatePoint>,
+    /// The competing market's price at that demand, `EUR/MWh` (a JKM level).
+    pub reference_price: Quantity,
+    /// Its price elasticity (a plain number ≤ 0, default -0.3).
+    #[serde(default)]
+    pub elasticity: Option<At<f64>>,
+    /// Relative standard deviation of its yearly level, `%` (default "0 %").
     #[serde(default)]
     pub sd: Option<Quantity>,
 }
@@ -485,7 +590,7 @@ pub struct Policy {
 /// | `embargo` | `country` or `origin`, `share` (default 100 %) |
 /// | `import_cap` | `country`, `max_share` (region-wide; `node` is rejected) |
 /// | `capacity` | `target` (pipeline, `lng:NODE`, `storage:NODE`, origin), `action` (`add`/`scale`/`set`), `value` |
-/// | `storage_target` | `targets` (list of `{ date = "MM-DD", fill = "%" }`), optional `nodes` |
+/// | `storage_target` | `targets` (list of `{ date = "MM-DD", fill = "%" }`), optional `nodes`, `penalty` |
 /// | `demand_reduction` | `share`, optional `sectors`, `nodes` |
 /// | `contract` | `action` `add` with `contract = {…}`, or `cancel` with `id` |
 /// | `stake` | `pipeline`, `company`, `action` (`acquire`/`divest`), `stake`, optional `counterparty` |
@@ -543,6 +648,10 @@ pub struct Measure {
     pub mode: Option<At<String>>,
     #[serde(default)]
     pub path: Option<At<String>>,
+    /// For `storage_target`: cost of each MWh missing from the target,
+    /// `EUR/MWh` (default "150 EUR/MWh").
+    #[serde(default)]
+    pub penalty: Option<Quantity>,
 }
 
 /// A point of a storage fill trajectory.

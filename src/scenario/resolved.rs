@@ -57,6 +57,7 @@ pub struct Model {
     pub weather: WeatherM,
     /// Relative standard deviation of yearly price shocks.
     pub price_sd: f64,
+    pub market: MarketM,
     pub lng: Option<LngM>,
     pub policies: Vec<PolicyM>,
 }
@@ -81,6 +82,8 @@ pub struct NodeM {
     pub weather_sensitivity: f64,
     /// Peak-day demand, GWh/d (N-1 denominator).
     pub peak_day: f64,
+    /// Willingness to pay for the node's demand.
+    pub curve: DemandCurve,
     pub production: Option<ProductionM>,
     pub storage: Option<StorageM>,
     /// Regasification capacity, GWh/d, from each date (first entry from the
@@ -106,7 +109,10 @@ pub struct StorageM {
     pub withdrawal: f64,
     /// Fraction of volume.
     pub initial_fill: f64,
+    /// Fill below which withdrawal falls in proportion (fraction).
     pub knee: f64,
+    /// Fill above which injection falls, to 0 when full (fraction, < 1).
+    pub injection_knee: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,6 +129,8 @@ pub struct OriginM {
     pub kind: OriginKind,
     /// EUR/MWh.
     pub price: f64,
+    /// For LNG: delivered cost to the competing market, EUR/MWh.
+    pub competing_price: f64,
     /// Export capacity, GWh/d, from each date (first entry from the distant
     /// past), sorted.
     pub capacity: Vec<(Day, f64)>,
@@ -229,11 +237,58 @@ pub struct WeatherM {
     pub cholesky: Vec<f64>,
 }
 
+/// The price range of the market and the value of curtailed demand.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarketM {
+    /// Anchor of the demand curves built from elasticities, EUR/MWh; `None`
+    /// without a `[market]` table (all demand firm).
+    pub reference_price: Option<f64>,
+    /// Highest market price, EUR/MWh; node prices are reported up to it.
+    pub price_cap: f64,
+    /// Value of curtailed demand by sector (protected = value of lost load,
+    /// industry, power), EUR/MWh, each ≥ `price_cap`, industry's ≤
+    /// protected's, power's ≤ industry's.
+    pub curtailment_value: [f64; 3],
+}
+
+/// A node's inverse demand as data: tranches of each sector's demand with a
+/// willingness to pay, and the firm rest (wanted at any price up to the
+/// cap, so only curtailed). For every sector the tranche shares and the
+/// firm share sum to 1.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemandCurve {
+    /// (value in EUR/MWh, share of each sector's demand), values ascending,
+    /// distinct, each below the price cap.
+    pub tranches: Vec<(f64, [f64; 3])>,
+    /// Share of each sector's demand that is firm.
+    pub firm: [f64; 3],
+}
+
+impl DemandCurve {
+    /// All demand firm.
+    pub fn firm() -> DemandCurve {
+        DemandCurve {
+            tranches: Vec::new(),
+            firm: [1.0; 3],
+        }
+    }
+}
+
+/// The competing (rest-of-world) LNG market.
 #[derive(Debug, Clone)]
 pub struct LngM {
-    /// (from, GWh/d), sorted.
-    pub available: Vec<(Day, f64)>,
+    /// Demand at the reference price, GWh/d, from each date (first entry
+    /// from the distant past), sorted.
+    pub demand: Vec<(Day, f64)>,
+    pub reference_price: f64,
+    pub elasticity: f64,
+    /// Relative standard deviation of the yearly demand level.
     pub sd: f64,
+    /// Its inverse demand: (value in EUR/MWh, quantity as a share of the
+    /// reference demand), values ascending; the last tranche is the part
+    /// wanted at the price cap. Shares sum to more than 1: below the
+    /// reference price it buys more than its reference demand.
+    pub curve: Vec<(f64, f64)>,
 }
 
 #[derive(Debug, Clone)]
@@ -302,10 +357,12 @@ pub enum MeasureKind {
         op: Op,
         value: f64,
     },
-    /// Fill trajectory: ((month, day), fill) sorted by date in the year.
+    /// Fill trajectory: ((month, day), fill) sorted by date in the year;
+    /// each MWh missing at the end of a step costs `penalty` (EUR/MWh).
     StorageTarget {
         nodes: Vec<usize>,
         points: Vec<((u32, u32), f64)>,
+        penalty: f64,
     },
     DemandReduction {
         share: f64,

@@ -17,6 +17,8 @@
 //! factors ≤ 10 000 %; at most [`MAX_NODES`] nodes), because the engine
 //! turns volumes and prices into integers for the solver.
 
+mod market;
+
 use super::error::{Locator, Problem, ScenarioError};
 use super::model::*;
 use super::resolved::*;
@@ -91,7 +93,7 @@ pub fn load_str(text: &str, path: &Path) -> Result<(ScenarioFile, Model), Scenar
     })
 }
 
-struct Ctx<'a> {
+pub(super) struct Ctx<'a> {
     loc: Locator<'a>,
     problems: Vec<Problem>,
     gcv: f64,
@@ -104,6 +106,9 @@ struct Ctx<'a> {
 /// correlation matrix (n³/3 operations, 8 n² bytes): 2000 nodes take about
 /// a second and 32 MB; Europe's gas network has a few dozen zones.
 pub const MAX_NODES: usize = 2000;
+
+/// Default cost of each MWh missing from a storage target, EUR/MWh.
+pub const DEFAULT_TARGET_PENALTY: f64 = 150.0;
 
 /// Id tables for references.
 #[derive(Default)]
@@ -145,7 +150,12 @@ pub const DEFAULT_PROFILE: [f64; 12] = [
 ];
 
 impl Ctx<'_> {
-    fn err(&mut self, span: &Range<usize>, message: impl Into<String>, help: impl Into<String>) {
+    pub(super) fn err(
+        &mut self,
+        span: &Range<usize>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
         let help = help.into();
         let p = self
             .loc
@@ -153,7 +163,7 @@ impl Ctx<'_> {
         self.problems.push(p);
     }
 
-    fn q(&mut self, q: &Quantity, dim: Dimension, what: &str) -> Option<f64> {
+    pub(super) fn q(&mut self, q: &Quantity, dim: Dimension, what: &str) -> Option<f64> {
         match parse(q.text(), dim, self.gcv) {
             Ok(v) => {
                 // Finite is not enough: the engine turns volumes and prices
@@ -193,7 +203,7 @@ impl Ctx<'_> {
     }
 
     /// A quantity that must be ≥ 0.
-    fn qpos(&mut self, q: &Quantity, dim: Dimension, what: &str) -> Option<f64> {
+    pub(super) fn qpos(&mut self, q: &Quantity, dim: Dimension, what: &str) -> Option<f64> {
         let v = self.q(q, dim, what)?;
         if v < 0.0 {
             self.err(
@@ -207,7 +217,7 @@ impl Ctx<'_> {
     }
 
     /// A share in 0–100 %.
-    fn share(&mut self, q: &Quantity, what: &str) -> Option<f64> {
+    pub(super) fn share(&mut self, q: &Quantity, what: &str) -> Option<f64> {
         let v = self.qpos(q, Dimension::Share, what)?;
         if v > 1.0 {
             self.err(
@@ -220,7 +230,7 @@ impl Ctx<'_> {
         Some(v)
     }
 
-    fn opt<T>(
+    pub(super) fn opt<T>(
         &mut self,
         q: &Option<Quantity>,
         default: T,
@@ -535,10 +545,21 @@ impl Ctx<'_> {
             &s.name.span(),
         );
         let price_sd = self.opt(&f.uncertainty.price_sd, 0.0, |c, q| c.share(q, "price_sd"));
-        let lng = match &f.lng_market {
-            None => None,
-            Some(m) => self.lng(m),
+        let market = self.market(f.market.as_ref());
+        let lng = match (&f.lng_market, &market) {
+            (Some(m), Some(mk)) => self.lng(m, mk.price_cap),
+            _ => None,
         };
+        let mut nodes = nodes;
+        if let Some(mk) = &market {
+            let defaults = self.sector_defaults(f.market.as_ref());
+            for (n, node) in nodes.iter_mut().zip(&f.nodes) {
+                let curve = self.node_curve(&node.demand, &defaults, mk);
+                if let (Some(n), Some(c)) = (n.as_mut(), curve) {
+                    n.curve = c;
+                }
+            }
+        }
         let mut policy_ids = HashMap::new();
         let mut policies = Vec::new();
         for (i, p) in f.policies.iter().enumerate() {
@@ -580,6 +601,7 @@ impl Ctx<'_> {
             events: events?,
             weather: weather?,
             price_sd: price_sd?,
+            market: market?,
             lng,
             policies: policies?,
         })
@@ -678,12 +700,25 @@ impl Ctx<'_> {
                 let knee = self.opt(&s.withdrawal_knee, 0.4, |c, q| {
                     c.share(q, "storage.withdrawal_knee")
                 });
+                let injection_knee = self.opt(&s.injection_knee, 0.8, |c, q| {
+                    let k = c.share(q, "storage.injection_knee")?;
+                    if k >= 1.0 {
+                        c.err(
+                            &q.span(),
+                            "storage.injection_knee is 100 %",
+                            "use a fill below 100 % (injection falls from there to 0 when full)",
+                        );
+                        return None;
+                    }
+                    Some(k)
+                });
                 Some(Some(StorageM {
                     volume: volume?,
                     injection: injection?,
                     withdrawal: withdrawal?,
                     initial_fill: initial_fill?,
                     knee: knee?,
+                    injection_knee: injection_knee?,
                 }))
             }
         };
@@ -707,6 +742,8 @@ impl Ctx<'_> {
             profile,
             weather_sensitivity: weather_sensitivity?,
             peak_day: peak_day?,
+            // Set once `[market]` is read (see `model`).
+            curve: DemandCurve::firm(),
             production: production?,
             storage: storage?,
             lng_regas: [(DISTANT_PAST, lng_regas?)]
@@ -752,7 +789,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn rate_points(&mut self, pts: &[RatePoint], what: &str) -> Option<Vec<(Day, f64)>> {
+    pub(super) fn rate_points(&mut self, pts: &[RatePoint], what: &str) -> Option<Vec<(Day, f64)>> {
         let mut out = Vec::new();
         let mut ok = true;
         for p in pts {
@@ -790,6 +827,18 @@ impl Ctx<'_> {
             }
         };
         let price = self.qpos(&o.price, Dimension::Price, "price");
+        let competing_price = match (&o.competing_price, kind) {
+            (None, _) => price,
+            (Some(q), Some(OriginKind::Lng)) => self.qpos(q, Dimension::Price, "competing_price"),
+            (Some(q), _) => {
+                self.err(
+                    &q.span(),
+                    "competing_price is given for a pipe origin",
+                    "only LNG origins sell to the competing market of [lng_market]: remove it",
+                );
+                None
+            }
+        };
         let capacity = self.qpos(&o.capacity, Dimension::Rate, "capacity");
         let schedule = self.rate_points(&o.schedule, "schedule");
         let lat = self.coord(&o.lat, 90.0, "lat");
@@ -800,6 +849,7 @@ impl Ctx<'_> {
             country: o.country.get().clone(),
             kind: kind?,
             price: price?,
+            competing_price: competing_price?,
             capacity: [(DISTANT_PAST, capacity?)]
                 .into_iter()
                 .chain(schedule?)
@@ -1296,25 +1346,6 @@ impl Ctx<'_> {
         }
     }
 
-    fn lng(&mut self, m: &LngMarket) -> Option<LngM> {
-        if m.available.is_empty() {
-            // An empty list would mean no LNG at all, at any date.
-            let span = self.loc.find_key("available").unwrap_or(0..0);
-            self.err(
-                &span,
-                "lng_market.available is empty",
-                "give at least one point, e.g. available = [{ from = \"2020-01\", rate = \"40 bcm/y\" }], or remove [lng_market]",
-            );
-            return None;
-        }
-        let available = self.rate_points(&m.available, "lng_market.available");
-        let sd = self.opt(&m.sd, 0.0, |c, q| c.share(q, "lng_market.sd"));
-        Some(LngM {
-            available: available?,
-            sd: sd?,
-        })
-    }
-
     fn policy(
         &mut self,
         p: &Policy,
@@ -1643,7 +1674,14 @@ impl Ctx<'_> {
                     );
                     return None;
                 }
-                MeasureKind::StorageTarget { nodes, points }
+                let penalty = self.opt(&m.penalty, DEFAULT_TARGET_PENALTY, |c, q| {
+                    c.qpos(q, Dimension::Price, "penalty")
+                })?;
+                MeasureKind::StorageTarget {
+                    nodes,
+                    points,
+                    penalty,
+                }
             }
             "demand_reduction" => {
                 if !need(self, m.share.is_some(), "share") {

@@ -38,25 +38,37 @@ const fn m(
 }
 
 /// Yearly metrics, per node and for the region.
-pub const YEARLY: [Metric; 15] = [
+pub const YEARLY: [Metric; 20] = [
     m(
         "demand",
         "TWh",
         1e-4,
-        "gas demand after weather and policy reductions",
+        "gas wanted at the reference price, after weather and policy reductions",
     ),
-    m("curtailment", "TWh", 1e-4, "demand not served"),
     m(
-        "curtailment_share",
-        "share",
-        1e-5,
-        "unserved demand / demand",
+        "consumption",
+        "TWh",
+        1e-4,
+        "gas consumed: demand − demand response − curtailment",
     ),
+    m(
+        "demand_response",
+        "TWh",
+        1e-4,
+        "demand not bought because the price rose above its value",
+    ),
+    m(
+        "curtailment",
+        "TWh",
+        1e-4,
+        "firm demand (wanted at the price cap) not delivered",
+    ),
+    m("curtailment_share", "share", 1e-5, "curtailment / demand"),
     m(
         "curtailment_protected",
         "TWh",
         1e-4,
-        "protected customers' demand not served",
+        "protected customers' demand not delivered",
     ),
     m(
         "dependency_share",
@@ -101,10 +113,28 @@ pub const YEARLY: [Metric; 15] = [
         "storage level on 1 February / working volume",
     ),
     m(
+        "lng_imports",
+        "TWh",
+        1e-4,
+        "LNG regasified (send-out of the node's terminals)",
+    ),
+    m(
+        "price",
+        "EUR/MWh",
+        1e-3,
+        "consumption-weighted node price (marginal cost of one more MWh, at most the price cap)",
+    ),
+    m(
+        "bill",
+        "EUR m",
+        1e-3,
+        "price × consumption: what consumers pay at the node price",
+    ),
+    m(
         "cost",
         "EUR m",
         1e-3,
-        "money paid for gas and its transport (no penalties)",
+        "money paid for gas and its transport at the suppliers' prices (no penalties)",
     ),
     m(
         "exposure_volume",
@@ -127,7 +157,7 @@ pub const YEARLY: [Metric; 15] = [
 ];
 
 /// Monthly metrics of the region.
-pub const MONTHLY: [Metric; 4] = [
+pub const MONTHLY: [Metric; 6] = [
     m(
         "dependency_share",
         "share",
@@ -144,7 +174,7 @@ pub const MONTHLY: [Metric; 4] = [
         "curtailment_share",
         "share",
         1e-5,
-        "unserved / demand in the month",
+        "curtailment / demand in the month",
     ),
     m(
         "storage_target",
@@ -152,7 +182,27 @@ pub const MONTHLY: [Metric; 4] = [
         1e-5,
         "fill required by the policy at the end of the month (NaN outside the trajectory)",
     ),
+    m(
+        "price",
+        "EUR/MWh",
+        1e-3,
+        "consumption-weighted price of the region in the month",
+    ),
+    m(
+        "competing_price",
+        "EUR/MWh",
+        1e-3,
+        "price of the competing LNG market (a JKM analogue) in the month",
+    ),
 ];
+
+/// Monthly metrics per node.
+pub const MONTHLY_NODE: [Metric; 1] = [m(
+    "price",
+    "EUR/MWh",
+    1e-3,
+    "consumption-weighted node price in the month",
+)];
 
 /// Per-pipeline yearly metrics (flow map).
 pub const PIPELINE: [Metric; 2] = [
@@ -225,9 +275,24 @@ impl Layout {
             + (metric * self.pipelines + pipeline) * self.years.len()
             + year
     }
+    fn pipeline_len(&self) -> usize {
+        PIPELINE.len() * self.pipelines * self.years.len()
+    }
+    /// Node-monthly cells cover the model nodes (the region's monthly
+    /// values are in the monthly block).
+    pub fn monthly_node(&self, metric: usize, node: usize, month: usize) -> usize {
+        self.yearly_len()
+            + self.monthly_len()
+            + self.pipeline_len()
+            + (metric * (self.nodes - 1) + node) * self.months.len()
+            + month
+    }
     /// Values per policy per trial.
     pub fn len(&self) -> usize {
-        self.yearly_len() + self.monthly_len() + PIPELINE.len() * self.pipelines * self.years.len()
+        self.yearly_len()
+            + self.monthly_len()
+            + self.pipeline_len()
+            + MONTHLY_NODE.len() * (self.nodes - 1) * self.months.len()
     }
     pub fn is_empty(&self) -> bool {
         self.len() == 0
@@ -243,34 +308,65 @@ impl Layout {
     }
 }
 
+/// Per-node and region sums of one year (index `node * years + year`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sum {
+    Demand,
+    Response,
+    Curtailment,
+    CurtailProtected,
+    Consumption,
+    Dependency,
+    Direct,
+    Imports,
+    Exports,
+    Lng,
+    /// Σ price × consumption, EUR.
+    Bill,
+    Cost,
+    ExposureVolume,
+    ExposureRevenue,
+    TakeOrPay,
+}
+const SUMS: usize = 15;
+
+/// Per-month sums of the region.
+#[derive(Debug, Clone, Copy, Default)]
+struct Month {
+    dependency: f64,
+    consumption: f64,
+    curtailment: f64,
+    demand: f64,
+    /// End-of-month storage level, volume and target volume.
+    level: f64,
+    volume: f64,
+    target: f64,
+    bill: f64,
+    /// Σ competing price × days and days (time-weighted mean).
+    competing: f64,
+    days: f64,
+}
+
 /// Accumulates one trial of one policy, step by step.
 pub struct Recorder {
     nn: usize,
     nc: usize,
+    ny: usize,
     /// Tracing columns that count as dependency, ascending (so sums over
     /// them add in the same order as a filtered pass over all columns).
     dep_cols: Vec<usize>,
-    /// Per node (incl. region) and year: sums.
-    demand: Vec<f64>,
-    unserved: Vec<f64>,
-    curtailment_protected: Vec<f64>,
-    consumption: Vec<f64>,
-    dependency: Vec<f64>,
+    /// `SUMS` blocks of per node (incl. region) and year sums.
+    sums: Vec<f64>,
     by_country: Vec<f64>,
-    direct: Vec<f64>,
-    imports: Vec<f64>,
-    exports: Vec<f64>,
-    cost: Vec<f64>,
-    exposure_volume: Vec<f64>,
-    exposure_revenue: Vec<f64>,
-    take_or_pay: Vec<f64>,
     nov1: Vec<f64>,
     feb1: Vec<f64>,
     /// Per contract and year: volume owed under take-or-pay and taken.
     top_owed: Vec<f64>,
     top_taken: Vec<f64>,
-    /// Per month (region): dependency, consumption, unserved, demand, level, volume, target.
-    month: Vec<[f64; 7]>,
+    month: Vec<Month>,
+    /// Per node and month: Σ price × consumption and Σ consumption, and
+    /// Σ price × days and days (the price where nothing is consumed).
+    node_month: Vec<[f64; 4]>,
     pipe_flow: Vec<f64>,
     pipe_dep: Vec<f64>,
 }
@@ -283,27 +379,18 @@ impl Recorder {
         Recorder {
             nn: model.nodes.len(),
             nc: net.countries.len(),
+            ny,
             dep_cols: (0..net.countries.len())
                 .filter(|&c| net.dependency[c])
                 .collect(),
-            demand: z(nodes * ny),
-            unserved: z(nodes * ny),
-            curtailment_protected: z(nodes * ny),
-            consumption: z(nodes * ny),
-            dependency: z(nodes * ny),
+            sums: z(SUMS * nodes * ny),
             by_country: z(nodes * ny * net.countries.len()),
-            direct: z(nodes * ny),
-            imports: z(nodes * ny),
-            exports: z(nodes * ny),
-            cost: z(nodes * ny),
-            exposure_volume: z(nodes * ny),
-            exposure_revenue: z(nodes * ny),
-            take_or_pay: z(nodes * ny),
             nov1: vec![f64::NAN; nodes * ny],
             feb1: vec![f64::NAN; nodes * ny],
             top_owed: z(model.contracts.len() * ny),
             top_taken: z(model.contracts.len() * ny),
-            month: vec![[0.0; 7]; layout.months.len()],
+            month: vec![Month::default(); layout.months.len()],
+            node_month: vec![[0.0; 4]; model.nodes.len() * layout.months.len()],
             pipe_flow: z(model.pipelines.len() * ny),
             pipe_dep: z(model.pipelines.len() * ny),
         }
@@ -311,19 +398,8 @@ impl Recorder {
 
     pub fn reset(&mut self) {
         for v in [
-            &mut self.demand,
-            &mut self.unserved,
-            &mut self.curtailment_protected,
-            &mut self.consumption,
-            &mut self.dependency,
+            &mut self.sums,
             &mut self.by_country,
-            &mut self.direct,
-            &mut self.imports,
-            &mut self.exports,
-            &mut self.cost,
-            &mut self.exposure_volume,
-            &mut self.exposure_revenue,
-            &mut self.take_or_pay,
             &mut self.top_owed,
             &mut self.top_taken,
             &mut self.pipe_flow,
@@ -333,7 +409,16 @@ impl Recorder {
         }
         self.nov1.iter_mut().for_each(|x| *x = f64::NAN);
         self.feb1.iter_mut().for_each(|x| *x = f64::NAN);
-        self.month.iter_mut().for_each(|x| *x = [0.0; 7]);
+        self.month.iter_mut().for_each(|x| *x = Month::default());
+        self.node_month.iter_mut().for_each(|x| *x = [0.0; 4]);
+    }
+
+    fn at(&self, sum: Sum, i: usize) -> usize {
+        (sum as usize * (self.nn + 1)) * self.ny + i
+    }
+
+    fn get(&self, sum: Sum, i: usize) -> f64 {
+        self.sums[self.at(sum, i)]
     }
 
     /// Storage levels before step `t` (for the 1 November / 1 February fills).
@@ -347,12 +432,12 @@ impl Recorder {
     ) {
         let plan = &net.steps[t];
         let (_, m, d) = plan.start.ymd();
+        let ny = self.ny;
         let slot = match (m, d) {
             (11, 1) => &mut self.nov1,
             (2, 1) => &mut self.feb1,
             _ => return,
         };
-        let ny = self.demand.len() / (self.nn + 1);
         let (mut lv, mut vol) = (0.0, 0.0);
         for n in 0..self.nn {
             let v = plan.storage[n][0];
@@ -378,64 +463,75 @@ impl Recorder {
         out: &StepOut,
     ) {
         let plan = &net.steps[t];
-        let (nn, nc) = (self.nn, self.nc);
-        let ny = self.demand.len() / (nn + 1);
+        let (nn, nc, ny) = (self.nn, self.nc, self.ny);
         let r = nn;
         let ri = r * ny + year;
-        let mut region = [0.0; 7];
+        let mut mo = self.month[month];
         let mut any_target = false;
+        let (mut level, mut volume, mut target) = (0.0, 0.0, 0.0);
         for n in 0..nn {
             let i = n * ny + year;
             let row = &out.consumption[n * nc..(n + 1) * nc];
             let d: f64 = out.demand[n].iter().sum();
-            let u: f64 = out.unserved[n].iter().sum();
+            let resp: f64 = out.response[n].iter().sum();
+            let u: f64 = out.curtailment[n].iter().sum();
             let cons: f64 = row.iter().sum();
             let dep: f64 = self.dep_cols.iter().map(|&c| row[c]).sum();
+            let bill = out.price[n] * cons * 1e3;
             // Each sum goes to the node's cell and the region's.
-            let add = |v: &mut Vec<f64>, x: f64| {
-                v[i] += x;
-                v[ri] += x;
-            };
-            add(&mut self.demand, d);
-            add(&mut self.unserved, u);
-            add(&mut self.curtailment_protected, out.unserved[n][0]);
-            add(&mut self.consumption, cons);
-            add(&mut self.dependency, dep);
-            add(&mut self.direct, out.direct_dependency[n]);
-            add(&mut self.imports, out.imports[n]);
-            add(&mut self.exports, out.exports[n]);
-            add(&mut self.cost, out.cost[n]);
+            for (sum, x) in [
+                (Sum::Demand, d),
+                (Sum::Response, resp),
+                (Sum::Curtailment, u),
+                (Sum::CurtailProtected, out.curtailment[n][0]),
+                (Sum::Consumption, cons),
+                (Sum::Dependency, dep),
+                (Sum::Direct, out.direct_dependency[n]),
+                (Sum::Imports, out.imports[n]),
+                (Sum::Exports, out.exports[n]),
+                (Sum::Lng, out.lng[n]),
+                (Sum::Bill, bill),
+                (Sum::Cost, out.cost[n]),
+            ] {
+                let (a, b) = (self.at(sum, i), self.at(sum, ri));
+                self.sums[a] += x;
+                self.sums[b] += x;
+            }
             let (node_bc, region_bc) = (i * nc, ri * nc);
             for (c, &x) in row.iter().enumerate() {
                 self.by_country[node_bc + c] += x;
                 self.by_country[region_bc + c] += x;
             }
-            region[0] += dep;
-            region[1] += cons;
-            region[2] += u;
-            region[3] += d;
+            mo.dependency += dep;
+            mo.consumption += cons;
+            mo.curtailment += u;
+            mo.demand += d;
+            mo.bill += bill;
+            let nm = &mut self.node_month[n * self.month.len() + month];
+            nm[0] += bill;
+            nm[1] += cons * 1e3;
+            nm[2] += out.price[n] * plan.days;
+            nm[3] += plan.days;
             any_target |= out.target[n].is_finite();
             if model.nodes[n].storage.is_some() && out.volume[n] > 0.0 {
-                region[4] += out.level[n];
-                region[5] += out.volume[n];
+                level += out.level[n];
+                volume += out.volume[n];
                 if out.target[n].is_finite() {
-                    region[6] += out.target[n] * out.volume[n];
+                    target += out.target[n] * out.volume[n];
                 }
             }
         }
-        let mo = &mut self.month[month];
-        mo[0] += region[0];
-        mo[1] += region[1];
-        mo[2] += region[2];
-        mo[3] += region[3];
         // End-of-month level: the last step of the month overwrites.
-        mo[4] = region[4];
-        mo[5] = region[5];
-        mo[6] = if region[5] > 0.0 && any_target {
-            region[6]
+        mo.level = level;
+        mo.volume = volume;
+        mo.target = if volume > 0.0 && any_target {
+            target
         } else {
             f64::NAN
         };
+        mo.competing += out.competing_price * plan.days;
+        mo.days += plan.days;
+        self.month[month] = mo;
         // Pipelines: flows and ownership exposure.
         for (p, &a) in net.pipeline_arc.iter().enumerate() {
             let f = out.pipeline_flow[p];
@@ -448,8 +544,12 @@ impl Recorder {
             for &(company, stake) in &plan.stakes[p] {
                 if let Some(home) = net.company_node[company] {
                     for i in [home * ny + year, r * ny + year] {
-                        self.exposure_volume[i] += f * stake;
-                        self.exposure_revenue[i] += f * tariff * stake * 1e3;
+                        let (v, e) = (
+                            self.at(Sum::ExposureVolume, i),
+                            self.at(Sum::ExposureRevenue, i),
+                        );
+                        self.sums[v] += f * stake;
+                        self.sums[e] += f * tariff * stake * 1e3;
                     }
                 }
             }
@@ -479,15 +579,18 @@ impl Recorder {
             for y in 0..ny {
                 let short = (self.top_owed[k * ny + y] - self.top_taken[k * ny + y]).max(0.0);
                 let eur = short * c.price * 1e3;
-                self.take_or_pay[c.buyer * ny + y] += eur;
-                self.take_or_pay[self.nn * ny + y] += eur;
+                for i in [c.buyer * ny + y, self.nn * ny + y] {
+                    let a = self.at(Sum::TakeOrPay, i);
+                    self.sums[a] += eur;
+                }
             }
         }
         let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
         for n in 0..layout.nodes {
             for y in 0..ny {
                 let i = n * ny + y;
-                let cons = self.consumption[i];
+                let g = |s: Sum| self.get(s, i);
+                let cons = g(Sum::Consumption);
                 let hhi = if cons > 0.0 {
                     (0..nc)
                         .map(|c| (self.by_country[i * nc + c] / cons).powi(2))
@@ -499,43 +602,85 @@ impl Recorder {
                 // The region's imports are what enters from origins: intra-
                 // regional flows are one node's export and another's import.
                 let imports = if region {
-                    self.imports[i] - self.exports[i]
+                    g(Sum::Imports) - g(Sum::Exports)
                 } else {
-                    self.imports[i]
+                    g(Sum::Imports)
                 };
-                let net_imports = self.imports[i] - self.exports[i];
-                let vals: [f64; 15] = [
-                    self.demand[i] / 1e3,
-                    self.unserved[i] / 1e3,
-                    ratio(self.unserved[i], self.demand[i]),
-                    self.curtailment_protected[i] / 1e3,
-                    ratio(self.dependency[i], cons),
-                    self.dependency[i] / 1e3,
-                    ratio(self.direct[i], imports),
+                let net_imports = g(Sum::Imports) - g(Sum::Exports);
+                // A price weighted by consumption needs consumption.
+                let price = if cons > 0.0 {
+                    g(Sum::Bill) / (cons * 1e3)
+                } else {
+                    f64::NAN
+                };
+                let vals: [f64; YEARLY.len()] = [
+                    g(Sum::Demand) / 1e3,
+                    cons / 1e3,
+                    g(Sum::Response) / 1e3,
+                    g(Sum::Curtailment) / 1e3,
+                    ratio(g(Sum::Curtailment), g(Sum::Demand)),
+                    g(Sum::CurtailProtected) / 1e3,
+                    ratio(g(Sum::Dependency), cons),
+                    g(Sum::Dependency) / 1e3,
+                    ratio(g(Sum::Direct), imports),
                     ratio(net_imports, cons),
                     hhi,
                     self.nov1[i],
                     self.feb1[i],
-                    self.cost[i] / 1e6,
-                    self.exposure_volume[i] / 1e3,
-                    self.exposure_revenue[i] / 1e6,
-                    self.take_or_pay[i] / 1e6,
+                    g(Sum::Lng) / 1e3,
+                    price,
+                    g(Sum::Bill) / 1e6,
+                    g(Sum::Cost) / 1e6,
+                    g(Sum::ExposureVolume) / 1e3,
+                    g(Sum::ExposureRevenue) / 1e6,
+                    g(Sum::TakeOrPay) / 1e6,
                 ];
                 for (k, v) in vals.into_iter().enumerate() {
                     values[layout.yearly(k, n, y)] = v;
                 }
-                events[layout.event_unserved(n, y)] = self.unserved[i] > 0.01 * self.demand[i];
+                events[layout.event_unserved(n, y)] = g(Sum::Curtailment) > 0.01 * g(Sum::Demand);
             }
         }
         for y in 0..ny {
             let f = self.feb1[layout.region() * ny + y];
             events[layout.event_storage(y)] = f.is_finite() && f < 0.30;
         }
+        let nm = self.month.len();
         for (t, mo) in self.month.iter().enumerate() {
-            values[layout.monthly(0, t)] = ratio(mo[0], mo[1]);
-            values[layout.monthly(1, t)] = if mo[5] > 0.0 { mo[4] / mo[5] } else { f64::NAN };
-            values[layout.monthly(2, t)] = ratio(mo[2], mo[3]);
-            values[layout.monthly(3, t)] = if mo[5] > 0.0 { mo[6] / mo[5] } else { f64::NAN };
+            values[layout.monthly(0, t)] = ratio(mo.dependency, mo.consumption);
+            values[layout.monthly(1, t)] = if mo.volume > 0.0 {
+                mo.level / mo.volume
+            } else {
+                f64::NAN
+            };
+            values[layout.monthly(2, t)] = ratio(mo.curtailment, mo.demand);
+            values[layout.monthly(3, t)] = if mo.volume > 0.0 {
+                mo.target / mo.volume
+            } else {
+                f64::NAN
+            };
+            values[layout.monthly(4, t)] = if mo.consumption > 0.0 {
+                mo.bill / (mo.consumption * 1e3)
+            } else {
+                f64::NAN
+            };
+            values[layout.monthly(5, t)] = if mo.days > 0.0 {
+                mo.competing / mo.days
+            } else {
+                f64::NAN
+            };
+            for n in 0..self.nn {
+                let [bill, cons, pd, days] = self.node_month[n * nm + t];
+                // Where nothing is consumed the price is the time-weighted
+                // mean: a price still exists.
+                values[layout.monthly_node(0, n, t)] = if cons > 0.0 {
+                    bill / cons
+                } else if days > 0.0 {
+                    pd / days
+                } else {
+                    f64::NAN
+                };
+            }
         }
         for p in 0..layout.pipelines {
             for y in 0..ny {

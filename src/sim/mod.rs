@@ -6,3 +6,4 @@ pub mod metrics;
 pub mod run;
 pub mod sample;
 pub mod summarize;
+pub mod water;

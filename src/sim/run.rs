@@ -13,8 +13,9 @@
 //! the number of trials.
 
 use super::engine::{Draws, Engine, State, StepError, StepOut};
-use super::metrics::{Layout, MONTHLY, PIPELINE, Recorder, YEARLY};
+use super::metrics::{Layout, MONTHLY, MONTHLY_NODE, PIPELINE, Recorder, YEARLY};
 use super::sample::World;
+use super::water::{WaterOptions, value_storage};
 use crate::network::Network;
 use crate::scenario::Model;
 use crate::stats::accum::{Accumulator, EventCounter, StatsError};
@@ -52,6 +53,24 @@ pub enum SimError {
     Stats(#[from] StatsError),
     #[error("interrupted")]
     Interrupted,
+    #[error("could not start {threads} worker threads: {message}")]
+    Threads { threads: usize, message: String },
+}
+
+/// Run `f` on a rayon pool of `threads` threads.
+pub fn on_pool<T: Send>(
+    threads: usize,
+    f: impl FnOnce() -> Result<T, SimError> + Send,
+) -> Result<T, SimError> {
+    let threads = threads.max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| SimError::Threads {
+            threads,
+            message: e.to_string(),
+        })?;
+    pool.install(f)
 }
 
 /// A scenario compiled for the policies to run.
@@ -64,9 +83,25 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    /// Compile `model` for `policies` (all if empty). The baseline is
-    /// always included, first.
-    pub fn new(model: Model, policies: &[usize]) -> Prepared {
+    /// Compile `model` for `policies` (all if empty; the baseline is always
+    /// included, first) and value its storage ([`super::water`]) on the
+    /// current rayon pool: what a run needs.
+    pub fn new(model: Model, policies: &[usize]) -> Result<Prepared, SimError> {
+        let mut prep = Prepared::for_summary(model, policies);
+        let model = &prep.model;
+        prep.nets.par_iter_mut().try_for_each(|net| {
+            value_storage(model, net, &WaterOptions::default()).map_err(|source| SimError::Step {
+                trial: 0,
+                policy: model.policies[net.policy].id.clone(),
+                source,
+            })
+        })?;
+        Ok(prep)
+    }
+
+    /// Compile `model` for `policies` without valuing storage: enough to
+    /// lay out and summarise results (merge), not to simulate.
+    pub fn for_summary(model: Model, policies: &[usize]) -> Prepared {
         let mut list = vec![model.baseline];
         let wanted: Vec<usize> = if policies.is_empty() {
             (0..model.policies.len()).collect()
@@ -122,6 +157,13 @@ fn resolutions(layout: &Layout) -> Vec<f64> {
         for p in 0..layout.pipelines {
             for y in 0..layout.years.len() {
                 r[layout.pipeline(k, p, y)] = m.resolution;
+            }
+        }
+    }
+    for (k, m) in MONTHLY_NODE.iter().enumerate() {
+        for n in 0..layout.nodes - 1 {
+            for t in 0..layout.months.len() {
+                r[layout.monthly_node(k, n, t)] = m.resolution;
             }
         }
     }

@@ -7,7 +7,7 @@
 //! indicator. Periods where a metric is undefined in every trial (e.g.
 //! storage fill of a node without storage) are left out.
 
-use super::metrics::{EVENT_STORAGE_FEB, EVENT_UNSERVED, MONTHLY, YEARLY};
+use super::metrics::{EVENT_STORAGE_FEB, EVENT_UNSERVED, MONTHLY, MONTHLY_NODE, YEARLY};
 use super::run::{Accumulators, Prepared};
 use crate::network::n1::n_minus_1;
 use crate::scenario::{Endpoint, StepKind};
@@ -78,6 +78,17 @@ pub fn summarize(prep: &Prepared, acc: &Accumulators, run: RunInfo) -> Summary {
                 .map(|(t, &(y, mo))| (ym(y, mo), vals[l.monthly(k, t)].stat()))
                 .collect();
             push(pid(p), REGION.into(), m.name, m.unit, "month", cells);
+        }
+        for (k, m) in MONTHLY_NODE.iter().enumerate() {
+            for n in 0..l.nodes - 1 {
+                let cells = l
+                    .months
+                    .iter()
+                    .enumerate()
+                    .map(|(t, &(y, mo))| (ym(y, mo), vals[l.monthly_node(k, n, t)].stat()))
+                    .collect();
+                push(pid(p), node_id(n), m.name, m.unit, "month", cells);
+            }
         }
         // N-1 is a property of the infrastructure, the same in every trial.
         let n1: Vec<Vec<Option<f64>>> = l

@@ -53,6 +53,9 @@
 //!   5 big-M) then fit in `i64`.
 //! * `num_arcs * F * C <= 2^126`: the objective fits in `i128`.
 
+mod prices;
+
+pub use prices::{PriceScratch, UNREACHABLE};
 use std::fmt;
 
 /// Capacity value meaning "no upper bound" on an arc.

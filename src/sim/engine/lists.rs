@@ -1,0 +1,253 @@
+//! What each arc is for, resolved once per engine: the arc lists the
+//! prepare and record passes walk, each in ascending arc order.
+
+use crate::network::{ArcKind, LEVEL_BANDS, Network, TRANCHES};
+use crate::scenario::{Endpoint, Model, OriginKind};
+
+/// What `record` does with the flow of one arc, resolved once from the arc
+/// kind, the pipeline's endpoints and the tracing columns.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Rec {
+    /// Pipeline or rights arc from an origin into node `to`.
+    FromOrigin {
+        pipeline: usize,
+        to: usize,
+        country: usize,
+    },
+    /// Pipeline or rights arc between two nodes.
+    Between {
+        pipeline: usize,
+        from: usize,
+        to: usize,
+    },
+    Contract {
+        contract: usize,
+        take_or_pay: bool,
+    },
+    Regas(usize),
+    Production(usize),
+    Withdraw(usize),
+    Inject(usize),
+    /// A demand tranche: `base` indexes the tranche's parts by sector.
+    Demand {
+        node: usize,
+        base: usize,
+    },
+    Curtail {
+        node: usize,
+        sector: usize,
+    },
+    Competing,
+}
+
+/// Arc indices by the passes that need them, each list ascending.
+#[derive(Debug, Default)]
+pub(super) struct ArcLists {
+    /// (arc, node, tranche index into the node's curve, part index) of
+    /// every demand tranche arc.
+    pub demand: Vec<(usize, usize, usize, usize)>,
+    /// (arc, node, sector, tranche) of every curtailment arc.
+    pub curtail: Vec<(usize, usize, usize, usize)>,
+    /// Per node: first index of its tranches in the engine's part buffer
+    /// (tranche k of node n is part `tranche_base[n] + k`), and the arc of
+    /// each tranche (or none when no sector with demand uses it).
+    pub tranche_base: Vec<usize>,
+    pub tranche_arc: Vec<Vec<Option<usize>>>,
+    pub tranche_count: usize,
+    /// Per node and sector: its curtailment arcs (none for a sector that
+    /// never has firm demand).
+    pub curtail_arc: Vec<[Option<[usize; TRANCHES]>; 3]>,
+    /// (arc, curve index) of the competing market's demand tranches.
+    pub competing: Vec<(usize, usize)>,
+    /// (arc, origin) of LNG sales to the competing market.
+    pub lng_competing: Vec<(usize, usize)>,
+    /// Per storage node: (node, inject arc, withdraw arc, first level arc;
+    /// the level arcs are consecutive, `LEVEL_BANDS + 1` of them).
+    pub storage: Vec<(usize, usize, usize, usize)>,
+    /// (arc, sending node) of every arc from one node to another.
+    pub node_to_node: Vec<(usize, usize)>,
+    /// (arc, pipeline, sending node) of pipeline and rights arcs between nodes.
+    pub pipeline_between: Vec<(usize, usize, usize)>,
+    /// (arc, contract) of take-or-pay tranches.
+    pub take_or_pay: Vec<(usize, usize)>,
+    /// (arc, origin) of LNG supply arcs.
+    pub lng_supply: Vec<(usize, usize)>,
+    /// (arc, node) of regasification arcs.
+    pub regas: Vec<(usize, usize)>,
+    /// Arcs whose flow `record` books, with what to do.
+    pub record: Vec<(usize, Rec)>,
+    /// Tracing columns that count as dependency, ascending.
+    pub dependency: Vec<usize>,
+    /// Per arc: the two entries of the step's factor vector (see
+    /// `Engine::prepare`) its planned capacity is multiplied by.
+    pub factor: Vec<(u32, u32)>,
+    /// Per step: the first step with bit-identical `cost` and `price`
+    /// vectors among the run of equal steps ending here.
+    pub cost_class: Vec<usize>,
+}
+
+impl ArcLists {
+    pub fn new(model: &Model, net: &Network) -> ArcLists {
+        let nn = model.nodes.len();
+        let node_of =
+            |g: usize| (g >= net.node_base && g < net.node_base + nn).then(|| g - net.node_base);
+        let mut l = ArcLists::default();
+        let mut base = 0;
+        for node in &model.nodes {
+            l.tranche_base.push(base);
+            l.tranche_arc.push(vec![None; node.curve.tranches.len()]);
+            base += node.curve.tranches.len();
+        }
+        l.tranche_count = base;
+        l.curtail_arc = vec![[None; 3]; nn];
+        // Factor vector layout: 1.0, LNG market, origins, pipelines, LNG
+        // terminals per node.
+        let (no, np) = (model.origins.len(), model.pipelines.len());
+        let origin = |o: usize| (2 + o) as u32;
+        let pipe = |p: usize| (2 + no + p) as u32;
+        let terminal = |n: usize| (2 + no + np + n) as u32;
+        for (a, arc) in net.arcs.iter().enumerate() {
+            l.factor.push(match arc.kind {
+                ArcKind::OriginSupply(o) => (origin(o), 0),
+                ArcKind::Pipeline { pipeline, .. } | ArcKind::Rights { pipeline, .. } => {
+                    (pipe(pipeline), 0)
+                }
+                ArcKind::Contract { contract, .. } => {
+                    let k = &model.contracts[contract];
+                    let f = match k.route {
+                        Some(r) => pipe(r),
+                        None if model.origins[k.seller].kind == OriginKind::Lng => {
+                            terminal(k.buyer)
+                        }
+                        None => 0,
+                    };
+                    (f, origin(k.seller))
+                }
+                // An embargoed LNG origin's sales to the region follow its
+                // liquefaction outages (the cap is set only under embargo).
+                ArcKind::LngSupply(o) => (origin(o), 0),
+                ArcKind::Regas(n) => (terminal(n), 0),
+                // Set from demand and storage, or the plan's capacity as is.
+                _ => (0, 0),
+            });
+            match arc.kind {
+                ArcKind::Inject(n) => {
+                    let first = a + 2;
+                    debug_assert!(matches!(net.arcs[a + 1].kind, ArcKind::Withdraw(m) if m == n));
+                    debug_assert!(matches!(
+                        net.arcs[first + LEVEL_BANDS].kind,
+                        ArcKind::Level {
+                            band: LEVEL_BANDS,
+                            ..
+                        }
+                    ));
+                    l.storage.push((n, a, a + 1, first));
+                }
+                ArcKind::Demand { node, tranche } => {
+                    l.tranche_arc[node][tranche] = Some(a);
+                }
+                ArcKind::Curtail {
+                    node,
+                    sector,
+                    tranche,
+                } => {
+                    let slot = l.curtail_arc[node][sector].get_or_insert([usize::MAX; TRANCHES]);
+                    slot[tranche] = a;
+                }
+                _ => {}
+            }
+            let (from, to) = (node_of(arc.tail), node_of(arc.head));
+            if let (Some(f), Some(_)) = (from, to) {
+                l.node_to_node.push((a, f));
+            }
+            let rec = match arc.kind {
+                ArcKind::Pipeline { pipeline, .. } | ArcKind::Rights { pipeline, .. } => {
+                    if let Some(f) = from {
+                        l.pipeline_between.push((a, pipeline, f));
+                    }
+                    // A pipeline arc that does not end at a node, or leaves
+                    // neither an origin nor a node, cannot be built by the
+                    // network compiler; such an arc would book nothing.
+                    match (model.pipelines[pipeline].from, from, to) {
+                        (Endpoint::Origin(o), None, Some(to)) => Some(Rec::FromOrigin {
+                            pipeline,
+                            to,
+                            country: net.origin_country[o],
+                        }),
+                        (_, Some(from), Some(to)) => Some(Rec::Between { pipeline, from, to }),
+                        _ => None,
+                    }
+                }
+                ArcKind::Contract {
+                    contract,
+                    take_or_pay,
+                } => {
+                    if take_or_pay {
+                        l.take_or_pay.push((a, contract));
+                    }
+                    Some(Rec::Contract {
+                        contract,
+                        take_or_pay,
+                    })
+                }
+                ArcKind::LngSupply(o) => {
+                    l.lng_supply.push((a, o));
+                    None
+                }
+                ArcKind::LngCompeting(o) => {
+                    l.lng_competing.push((a, o));
+                    Some(Rec::Competing)
+                }
+                ArcKind::Competing(k) => {
+                    l.competing.push((a, k));
+                    None
+                }
+                ArcKind::Regas(n) => {
+                    l.regas.push((a, n));
+                    Some(Rec::Regas(n))
+                }
+                ArcKind::Production(n) => Some(Rec::Production(n)),
+                ArcKind::Withdraw(n) => Some(Rec::Withdraw(n)),
+                ArcKind::Inject(n) => Some(Rec::Inject(n)),
+                ArcKind::Demand { node, tranche } => {
+                    let part = l.tranche_base[node] + tranche;
+                    l.demand.push((a, node, tranche, part));
+                    Some(Rec::Demand { node, base: part })
+                }
+                ArcKind::Curtail {
+                    node,
+                    sector,
+                    tranche,
+                } => {
+                    l.curtail.push((a, node, sector, tranche));
+                    Some(Rec::Curtail { node, sector })
+                }
+                ArcKind::OriginSupply(_)
+                | ArcKind::CapGate(_)
+                | ArcKind::LngPool
+                | ArcKind::Level { .. }
+                | ArcKind::Bypass => None,
+            };
+            if let Some(r) = rec {
+                l.record.push((a, r));
+            }
+        }
+        l.dependency = (0..net.countries.len())
+            .filter(|&c| net.dependency[c])
+            .collect();
+        let same = |x: &[f64], y: &[f64]| {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| a.to_bits() == b.to_bits())
+        };
+        l.cost_class = Vec::with_capacity(net.steps.len());
+        for (t, s) in net.steps.iter().enumerate() {
+            let class = match t.checked_sub(1).map(|p| &net.steps[p]) {
+                Some(p) if same(&s.cost, &p.cost) && same(&s.price, &p.price) => {
+                    l.cost_class[t - 1]
+                }
+                _ => t,
+            };
+            l.cost_class.push(class);
+        }
+        l
+    }
+}

@@ -1,0 +1,175 @@
+//! Water values: what a MWh in storage is worth at the end of each step, by
+//! fill level, computed before the Monte Carlo by backward induction over
+//! the scenario's own uncertainty (stochastic dynamic programming, as hydro
+//! reservoir scheduling does; docs/model.md, "Storage").
+//!
+//! State: the fill fraction of every storage together, on a grid of
+//! [`LEVEL_BANDS`] + 1 points. For each step `t`, from the last to the
+//! first, and each grid point `g`, the step's market is cleared with every
+//! storage starting at fill `g` in each of [`WaterOptions::samples`] sampled
+//! worlds (weather, disruptions, LNG market and prices of the scenario's own
+//! distributions, drawn with their own seeds), with the end-of-step levels
+//! valued by the table already found for `t + 1`. The expected optimal
+//! value V_t(g) is a concave function of `g` (an expectation of LP optima,
+//! linear in the starting levels); its slope between grid points is the
+//! water value of that band at the start of `t`, i.e. at the end of `t − 1`.
+//!
+//! The horizon's end has no natural terminal value: the last year is solved
+//! [`TERMINAL_PASSES`] times, each time starting from the values it gave for
+//! its own first step, so the table settles to a yearly cycle instead of
+//! letting storage empty because the horizon ends.
+//!
+//! Only objective values are used, and those are unique (exact integer
+//! optima), so the table does not depend on solver bases, thread counts or
+//! the order of the solves.
+
+use super::engine::{Draws, Engine, MWH_PER_GWH, State, StepError, round_i64};
+use super::sample::World;
+use crate::network::{LEVEL_BANDS, Network};
+use crate::scenario::Model;
+use rayon::prelude::*;
+
+/// How many times the last year is solved to find the terminal values.
+pub const TERMINAL_PASSES: usize = 2;
+/// Yearly rate at which gas kept for later is discounted: the cost of
+/// carrying working gas (capital tied up; assumption, the order of storage
+/// operators' cost of capital). It also decides ties: with no price spread
+/// gas is used now, and a fill target is met as late as the injection rate
+/// allows.
+pub const DISCOUNT_RATE: f64 = 0.05;
+/// Trial numbers of the sampled worlds start here: far above any trial a
+/// run may use, so the valuation never shares draws with a trial.
+const SAMPLE_TRIAL_BASE: u64 = 1 << 62;
+
+/// Settings of the valuation.
+#[derive(Debug, Clone)]
+pub struct WaterOptions {
+    /// Worlds sampled per step (the expectation is their mean).
+    pub samples: usize,
+}
+
+impl Default for WaterOptions {
+    fn default() -> Self {
+        WaterOptions { samples: 8 }
+    }
+}
+
+/// Compute `net.water` (one row of band values per step) for `net`'s
+/// policy. Without storage the table stays 0.
+pub fn value_storage(
+    model: &Model,
+    net: &mut Network,
+    opts: &WaterOptions,
+) -> Result<(), StepError> {
+    let steps = net.steps.len();
+    net.water = vec![[0.0; LEVEL_BANDS]; steps];
+    if steps == 0 || net.store.iter().all(Option::is_none) {
+        return Ok(());
+    }
+    let worlds = sample_worlds(model, opts.samples.max(1));
+    let last_year = {
+        let end = net.steps[steps - 1].start;
+        net.steps
+            .iter()
+            .position(|s| end.0 - s.start.0 < 365)
+            .unwrap_or(0)
+    };
+    let table = {
+        let net_ref: &Network = net;
+        let mut engines: Vec<Engine> = (0..=LEVEL_BANDS)
+            .map(|_| Engine::new(model, net_ref))
+            .collect();
+        let mut water = vec![[0.0; LEVEL_BANDS]; steps];
+        let mut next = [0.0; LEVEL_BANDS];
+        let discount = |t: usize| (1.0 + DISCOUNT_RATE).powf(-net_ref.steps[t].days / 365.25);
+        let mut pass = |range: std::ops::Range<usize>,
+                        next: &mut [f64; LEVEL_BANDS],
+                        water: &mut [[f64; LEVEL_BANDS]]|
+         -> Result<(), StepError> {
+            for t in range.rev() {
+                // Gas kept to the end of step t is worth the next step's
+                // value, discounted over step t.
+                water[t] = next.map(|v| v * discount(t));
+                *next = step_values(model, net_ref, &mut engines, &worlds, t, &water[t])?;
+            }
+            Ok(())
+        };
+        for _ in 0..TERMINAL_PASSES {
+            pass(last_year..steps, &mut next, &mut water)?;
+        }
+        pass(0..steps, &mut next, &mut water)?;
+        water
+    };
+    net.water = table;
+    Ok(())
+}
+
+/// Draws of the sampled worlds, per world and step.
+fn sample_worlds(model: &Model, samples: usize) -> Vec<Vec<Draws>> {
+    let mut world = World::new(model);
+    (0..samples as u64)
+        .map(|s| {
+            world.sample(model, SAMPLE_TRIAL_BASE + s);
+            world.steps.clone()
+        })
+        .collect()
+}
+
+/// Water values at the start of step `t` (the end of `t − 1`), given the
+/// values `after` at its end.
+fn step_values(
+    model: &Model,
+    net: &Network,
+    engines: &mut [Engine],
+    worlds: &[Vec<Draws>],
+    t: usize,
+    after: &[f64; LEVEL_BANDS],
+) -> Result<[f64; LEVEL_BANDS], StepError> {
+    let plan = &net.steps[t];
+    // Expected optimum (cents) and total stored MWh at each grid point.
+    let points: Vec<Result<(f64, i64), StepError>> = engines
+        .par_iter_mut()
+        .enumerate()
+        .map(|(j, engine)| {
+            engine.set_water(t, *after);
+            let fill = j as f64 / LEVEL_BANDS as f64;
+            let mut state = State {
+                level: vec![0.0; model.nodes.len()],
+                mix: Vec::new(),
+            };
+            let mut stored = 0i64;
+            for (n, x) in net.store.iter().enumerate() {
+                if x.is_some() {
+                    let v = plan.storage[n][0];
+                    state.level[n] = fill * v;
+                    stored += round_i64(fill * v * MWH_PER_GWH).clamp(0, (v * MWH_PER_GWH) as i64);
+                }
+            }
+            let mut sum = 0.0;
+            for w in worlds {
+                engine.solve(t, &w[t], &state, false)?;
+                sum += engine.objective() as f64;
+            }
+            Ok((sum / worlds.len() as f64, stored))
+        })
+        .collect();
+    let points: Vec<(f64, i64)> = points.into_iter().collect::<Result<_, _>>()?;
+    let mut values = [0.0; LEVEL_BANDS];
+    for j in 0..LEVEL_BANDS {
+        let (c0, s0) = points[j];
+        let (c1, s1) = points[j + 1];
+        let dv = (s1 - s0) as f64;
+        // One more MWh stored lowers the optimal cost by this much (cents).
+        values[j] = if dv > 0.0 {
+            ((c0 - c1) / dv / super::engine::COST_SCALE).max(0.0)
+        } else {
+            0.0
+        };
+    }
+    // Concave value: the marginal value never rises with the fill (exact in
+    // theory; rounding of levels to MWh can break it by a hair).
+    for j in 1..LEVEL_BANDS {
+        values[j] = values[j].min(values[j - 1]);
+    }
+    Ok(values)
+}

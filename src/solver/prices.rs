@@ -1,0 +1,137 @@
+//! Node prices from a solved min-cost flow: the marginal cost of one more
+//! unit of demand at each node.
+//!
+//! After an optimal solve the node potentials `pi` are one set of duals of
+//! the flow-balance constraints, but where the flow is degenerate (an arc
+//! exactly full or exactly empty in the spanning tree) the duals are not
+//! unique, and the potentials a simplex returns depend on the basis it
+//! happened to reach. The price reported here does not: for every node `v`
+//! it is the cost of the cheapest augmenting path from a chosen node (the
+//! super source) to `v` in the residual graph, i.e. what the optimum's cost
+//! rises by when `v` must take one more unit. That is the upper end of the
+//! interval of dual prices at `v` (the right derivative of the optimal cost
+//! in `v`'s demand); where the dual is unique, it is the dual.
+//!
+//! Method: Dijkstra on the residual graph with the reduced costs
+//! `cost + pi[tail] - pi[head]` (≥ 0 on every residual arc at an optimum,
+//! the optimality certificate the solver keeps), then `dist + pi[v] -
+//! pi[from]` is the path cost in the original costs. Artificial arcs are
+//! ignored. No allocation after the first call with a [`PriceScratch`].
+
+use super::NetworkSimplex;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// Price of a node no residual path reaches (all its demand is met by
+/// nothing but the arcs that are already full).
+pub const UNREACHABLE: i64 = i64::MAX;
+
+/// Buffers of [`NetworkSimplex::marginal_costs`], reused between calls.
+#[derive(Debug, Default, Clone)]
+pub struct PriceScratch {
+    dist: Vec<i64>,
+    done: Vec<bool>,
+    heap: BinaryHeap<Reverse<(i64, u32)>>,
+}
+
+impl NetworkSimplex {
+    /// For every real node `v`, the cost (in the solver's integer cost
+    /// units) of sending one more unit from `from` to `v` in the residual
+    /// graph of the last optimal solve, or [`UNREACHABLE`]. `out` has one
+    /// entry per real node. Call only after a successful solve.
+    pub fn marginal_costs(&self, from: usize, out: &mut [i64], s: &mut PriceScratch) {
+        let n = self.n;
+        assert!(
+            from < n && out.len() == n,
+            "marginal_costs: bad node or buffer"
+        );
+        s.dist.clear();
+        s.dist.resize(n, UNREACHABLE);
+        s.done.clear();
+        s.done.resize(n, false);
+        s.heap.clear();
+        s.dist[from] = 0;
+        s.heap.push(Reverse((0, from as u32)));
+        while let Some(Reverse((d, u))) = s.heap.pop() {
+            let u = u as usize;
+            if s.done[u] {
+                continue;
+            }
+            s.done[u] = true;
+            for e in &self.adj[self.adj_start[u]..self.adj_start[u + 1]] {
+                let a = e.arc as usize;
+                if a >= self.m {
+                    continue;
+                }
+                let v = e.other as usize;
+                // Residual arc u → v: forward if the arc leaves u and is not
+                // full, backward if it enters u and carries flow.
+                let rc = if e.out {
+                    if self.flow[a] >= self.cap[a] {
+                        continue;
+                    }
+                    self.cost[a] + self.pi[u] - self.pi[v]
+                } else {
+                    if self.flow[a] <= 0 {
+                        continue;
+                    }
+                    self.pi[u] - self.pi[v] - self.cost[a]
+                };
+                // ≥ 0 at an optimum; clamp guards against misuse.
+                let nd = d.saturating_add(rc.max(0));
+                if nd < s.dist[v] {
+                    s.dist[v] = nd;
+                    s.heap.push(Reverse((nd, v as u32)));
+                }
+            }
+        }
+        for (v, o) in out.iter_mut().enumerate() {
+            *o = if s.dist[v] == UNREACHABLE {
+                UNREACHABLE
+            } else {
+                let c = i128::from(s.dist[v]) + i128::from(self.pi[v]) - i128::from(self.pi[from]);
+                c.clamp(i128::from(i64::MIN), i128::from(UNREACHABLE - 1)) as i64
+            };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solver::Topology;
+
+    /// Source 0 feeds node 2 through node 1 (cost 3, cap 5) or directly
+    /// (cost 10); node 2 wants 5. The cheap route is exactly full: the dual
+    /// at node 2 lies anywhere in [3, 10] (degenerate), and one more unit
+    /// must take the dear route, so the marginal cost is 10.
+    #[test]
+    fn degenerate_price_is_the_cost_of_one_more_unit() {
+        let mut t = Topology::new(3);
+        t.add_arc(0, 1); // cost 1
+        t.add_arc(1, 2); // cost 2, cap 5
+        t.add_arc(0, 2); // cost 10
+        let mut ns = NetworkSimplex::new(&t);
+        ns.solve(&[5, 0, -5], &[100, 5, 100], &[1, 2, 10]).unwrap();
+        let mut out = vec![0; 3];
+        let mut s = PriceScratch::default();
+        ns.marginal_costs(0, &mut out, &mut s);
+        assert_eq!(out, vec![0, 1, 10]);
+        // With room on the cheap route the price is its cost.
+        ns.solve(&[4, 0, -4], &[100, 5, 100], &[1, 2, 10]).unwrap();
+        ns.marginal_costs(0, &mut out, &mut s);
+        assert_eq!(out, vec![0, 1, 3]);
+    }
+
+    /// A node whose every inflow is full has no price.
+    #[test]
+    fn unreachable_node() {
+        let mut t = Topology::new(2);
+        t.add_arc(0, 1);
+        let mut ns = NetworkSimplex::new(&t);
+        ns.solve(&[3, -3], &[3], &[7]).unwrap();
+        let mut out = vec![0; 2];
+        ns.marginal_costs(0, &mut out, &mut PriceScratch::default());
+        assert_eq!(out, vec![0, UNREACHABLE]);
+    }
+}
