@@ -10,10 +10,11 @@
 //!
 //! The observed figures are the targets written in the scenario file and
 //! in `docs/validation.md`, taken from their sources, not from the model:
-//! Nord Stream 1 flowed 59.2 bcm in 2021 (Nord Stream AG, DATA.md), the EU
-//! imported 155 bcm of Russian gas (pipe and LNG, IEA, DATA.md), EU-27
-//! consumption was 412 bcm (IEA, DATA.md). The tolerance is ±5 %.
-//! Ukraine transit (41.6 bcm entering Ukraine, DATA.md) is pinned more
+//! Nord Stream 1 flowed 59.2 bcm in 2021 (Nord Stream AG), the EU
+//! imported 155 bcm of Russian gas (pipe and LNG, IEA 10-Point Plan, March
+//! 2022), EU-27 consumption was 412 bcm (IEA); docs/sources.md lists them.
+//! The tolerance is ±5 %.
+//! Ukraine transit (41.6 bcm entering Ukraine, Gas TSO of Ukraine) is pinned more
 //! loosely, ±10 %: the model is 7 % low (docs/validation.md says why).
 //!
 //! Definitions, computed from `StepOut` only:

@@ -9,7 +9,7 @@
 //! simulator multiplies these by each trial's random availability, weather
 //! and price factors.
 //!
-//! Graph layout (DESIGN.md §2): a super source S feeds every origin (its
+//! Graph layout (docs/model.md, "Graph layout"): a super source S feeds every origin (its
 //! export capacity), every node's production and storage withdrawal, and
 //! the unserved-demand arcs; node demand is each node's negative supply;
 //! storage injection drains into a super sink T, balanced by a free bypass

@@ -1,7 +1,23 @@
 //! Files a run writes besides charts: `summary.json`, the tidy long
-//! `results.csv` (`policy,node,metric,unit,period,statistic,value`), an
-//! IAMC-format `results_iamc.csv` for pyam users, and helpers that write
-//! a run's output folder atomically.
+//! `results.csv`, an IAMC-format `results_iamc.csv` for pyam users, and
+//! helpers that write a run's output folder atomically.
+//!
+//! Both CSV files are meant to be read as they are, by
+//! `pandas.read_csv(path)` and `pyam.IamDataFrame(path)` without options
+//! (docs/results.md; `tests/python_outputs.rs` loads them with both):
+//!
+//! - `results.csv` has the columns
+//!   `policy,baseline,node,metric,unit,resolution,year,month,statistic,value`.
+//!   Time is split into an integer `year` and a `month` (empty on yearly
+//!   rows), so no column mixes numbers and text (which makes pandas guess
+//!   a type per chunk and warn); `resolution` says `year` or `month`.
+//!   Paired differences are rows of the metric itself with statistics
+//!   `diff_mean`, `diff_ci_low`, `diff_ci_high`; `baseline` names the run's
+//!   baseline policy on every row, so it is never empty.
+//! - `results_iamc.csv` follows the IAMC template: `|`-separated variable
+//!   names (`Gas|Curtailment|Share|50th Percentile`), units pint and pyam
+//!   can convert (`TWh/yr`, `million EUR/yr`, `%`, `dimensionless`),
+//!   Scenario `<scenario>/<policy>`, Region a node id or `Europe`.
 //!
 //! Atomicity: everything is written into a hidden sibling folder
 //! (`.NAME.partial-PID`), which is renamed onto `NAME` only when complete.
@@ -9,13 +25,17 @@
 //! that looks finished; a previous result in `NAME` stays untouched until
 //! the rename.
 
-use crate::stats::summary::{Stat, Summary};
+use crate::stats::summary::{REGION, Stat, Summary};
 use std::fmt::Write as _;
 use std::io;
 use std::path::{Path, PathBuf};
 
 /// Statistics of a series, in the order they appear in the CSV.
 pub const STATISTICS: [&str; 9] = ["mean", "sd", "min", "p5", "p25", "p50", "p75", "p95", "max"];
+
+/// Header of `results.csv`.
+pub const TIDY_HEADER: &str =
+    "policy,baseline,node,metric,unit,resolution,year,month,statistic,value";
 
 fn stat_values(s: &Stat) -> [f64; 9] {
     [s.mean, s.sd, s.min, s.p5, s.p25, s.p50, s.p75, s.p95, s.max]
@@ -30,40 +50,81 @@ fn field(s: &str) -> String {
     }
 }
 
-/// Shortest text that reads back as the same f64 (Rust's `{}` does that).
+/// Shortest text that reads back as the same f64 (Rust's `{}` and `{:e}`
+/// both do that). Plain notation, except with an exponent where the plain
+/// form has more than 17 digits (not counting a leading `0.`), or more
+/// than 15 with zeros after the point: pandas' default float parser counts
+/// those zeros as digits and drops what is past its 17th, so
+/// `-0.00045713927739118` came back as `-0.0004571392773911`, while
+/// `-4.5713927739118e-4` comes back as written or within a unit of the
+/// last digit.
 fn num(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x}")
+    if !x.is_finite() {
+        return String::new();
+    }
+    let plain = format!("{x}");
+    let unsigned = plain.trim_start_matches('-');
+    let digits = unsigned.strip_prefix("0.").unwrap_or(unsigned);
+    let count = digits.bytes().filter(u8::is_ascii_digit).count();
+    if count > 17 || (digits.starts_with('0') && count > 15) {
+        format!("{x:e}")
     } else {
-        String::new()
+        plain
     }
 }
 
-/// The tidy long table: one row per policy, node, metric, period and statistic.
+/// The `resolution`, `year` and `month` columns of a period: `YYYY` is a
+/// year, `YYYY-MM` a month (written without the leading zero). Any other
+/// text (gasdep writes none today) covers the whole horizon: resolution
+/// `horizon`, year and month empty.
+fn period_columns(period: &str) -> (&'static str, String, String) {
+    let int = |t: &str| {
+        if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+            t.parse::<u32>().ok()
+        } else {
+            None
+        }
+    };
+    match period.split_once('-') {
+        None => match int(period) {
+            Some(y) => ("year", y.to_string(), String::new()),
+            None => ("horizon", String::new(), String::new()),
+        },
+        Some((y, m)) => match (int(y), int(m)) {
+            (Some(y), Some(m)) if (1..=12).contains(&m) => ("month", y.to_string(), m.to_string()),
+            _ => ("horizon", String::new(), String::new()),
+        },
+    }
+}
+
+/// The tidy long table: one row per policy, node, metric, period and
+/// statistic, paired differences and event probabilities included.
 pub fn tidy_csv(s: &Summary) -> String {
-    let mut out = String::from("policy,node,metric,unit,period,statistic,value\n");
+    let mut out = String::with_capacity(64 * 1024);
+    out.push_str(TIDY_HEADER);
+    out.push('\n');
+    let baseline = field(&s.scenario.baseline);
     let mut row = |p: &str, n: &str, m: &str, u: &str, per: &str, st: &str, v: f64| {
+        let (resolution, year, month) = period_columns(per);
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{}",
             field(p),
+            baseline,
             field(n),
             field(m),
             field(u),
-            field(per),
+            resolution,
+            year,
+            month,
             st,
             num(v)
         );
     };
     for se in &s.series {
-        let metric = if se.resolution == "month" {
-            format!("{}_monthly", se.metric)
-        } else {
-            se.metric.clone()
-        };
         for (per, st) in se.periods.iter().zip(&se.stats) {
             for (name, v) in STATISTICS.iter().zip(stat_values(st)) {
-                row(&se.policy, &se.node, &metric, &se.unit, per, name, v);
+                row(&se.policy, &se.node, &se.metric, &se.unit, per, name, v);
             }
         }
     }
@@ -85,13 +146,12 @@ pub fn tidy_csv(s: &Summary) -> String {
         }
     }
     for d in &s.differences {
-        let metric = format!("{}_minus_{}", d.metric, d.baseline);
         for (name, v) in [
             ("diff_mean", d.mean),
             ("diff_ci_low", d.ci_low),
             ("diff_ci_high", d.ci_high),
         ] {
-            row(&d.policy, &d.node, &metric, &d.unit, &d.period, name, v);
+            row(&d.policy, &d.node, &d.metric, &d.unit, &d.period, name, v);
         }
     }
     for f in &s.flows {
@@ -118,9 +178,81 @@ pub fn tidy_csv(s: &Summary) -> String {
     out
 }
 
-/// IAMC wide format: Model, Scenario, Region, Variable, Unit, one column per
-/// year. Scenario is `<scenario>|<policy>`; Variable `Gas|<metric>|<statistic>`
-/// for the yearly series (median, 5th and 95th percentiles, mean).
+/// IAMC name (without the statistic) of a yearly metric. Metrics not
+/// listed (none today) become `Gas|<Metric Name>`.
+fn iamc_variable(metric: &str) -> String {
+    let known = match metric {
+        "demand" => "Gas|Demand",
+        "curtailment" => "Gas|Curtailment",
+        "curtailment_share" => "Gas|Curtailment|Share",
+        "curtailment_protected" => "Gas|Curtailment|Protected Customers",
+        "dependency_twh" => "Gas|Dependency",
+        "dependency_share" => "Gas|Dependency|Share",
+        "direct_import_share" => "Gas|Dependency|Direct Import Share",
+        "import_dependency" => "Gas|Import Dependency",
+        "hhi" => "Gas|Supply Concentration|HHI",
+        "storage_fill_nov1" => "Gas|Storage|Fill|1 November",
+        "storage_fill_feb1" => "Gas|Storage|Fill|1 February",
+        "cost" => "Gas|Supply Cost",
+        "exposure_volume" => "Gas|Ownership Exposure|Volume",
+        "exposure_revenue" => "Gas|Ownership Exposure|Tariff Revenue",
+        "take_or_pay" => "Gas|Take-or-Pay Liability",
+        "n_minus_1" => "Gas|N-1 Indicator",
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.to_string();
+    }
+    let words: Vec<String> = metric
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default()
+        })
+        .collect();
+    format!("Gas|{}", words.join(" "))
+}
+
+/// IAMC unit of a yearly series and the factor its values are multiplied
+/// by: volumes and money are per year, shares are written in percent.
+fn iamc_unit(unit: &str) -> (String, f64) {
+    match unit {
+        "TWh" => ("TWh/yr".into(), 1.0),
+        "EUR m" => ("million EUR/yr".into(), 1.0),
+        "share" => ("%".into(), 100.0),
+        "index" => ("dimensionless".into(), 1.0),
+        other => (other.into(), 1.0),
+    }
+}
+
+/// `x · scale`, rounded to 15 significant digits when scaled, so that a
+/// share of 0.29 is written as 29 % rather than 28.999999999999996 %.
+fn scaled(x: f64, scale: f64) -> f64 {
+    if scale == 1.0 || !x.is_finite() {
+        return x;
+    }
+    let y = x * scale;
+    format!("{y:.14e}").parse().unwrap_or(y)
+}
+
+/// Statistics in `results_iamc.csv`: the last level of the variable name,
+/// and the index of the value in [`stat_values`].
+pub const IAMC_STATISTICS: [(&str, usize); 6] = [
+    ("Mean", 0),
+    ("5th Percentile", 3),
+    ("25th Percentile", 4),
+    ("50th Percentile", 5),
+    ("75th Percentile", 6),
+    ("95th Percentile", 7),
+];
+
+/// IAMC wide format: Model, Scenario, Region, Variable, Unit, one column
+/// per year, for the yearly series. Model is `gasdep <version>`, Scenario
+/// `<scenario>/<policy>`, Region a node id or `Europe`, Variable
+/// `<IAMC name>|<statistic>` (e.g. `Gas|Demand|Mean`).
 pub fn iamc_csv(s: &Summary) -> String {
     let mut years: Vec<&str> = s
         .series
@@ -136,22 +268,30 @@ pub fn iamc_csv(s: &Summary) -> String {
         out.push_str(y);
     }
     out.push('\n');
-    let model = format!("gasdep {}", s.gasdep_version);
+    let model = field(&format!("gasdep {}", s.gasdep_version));
     for se in s.series.iter().filter(|x| x.resolution == "year") {
-        for (label, pick) in [("mean", 0usize), ("p5", 3), ("p50", 5), ("p95", 7)] {
+        let scenario = field(&format!("{}/{}", s.scenario.name, se.policy));
+        let region = if se.node == REGION {
+            "Europe".to_string()
+        } else {
+            field(&se.node)
+        };
+        let variable = iamc_variable(&se.metric);
+        let (unit, scale) = iamc_unit(&se.unit);
+        for (label, pick) in IAMC_STATISTICS {
             let _ = write!(
                 out,
                 "{},{},{},{},{}",
-                field(&model),
-                field(&format!("{}|{}", s.scenario.name, se.policy)),
-                field(&se.node),
-                field(&format!("Gas|{}|{}", se.metric, label)),
-                field(&se.unit)
+                model,
+                scenario,
+                region,
+                field(&format!("{variable}|{label}")),
+                field(&unit)
             );
             for y in &years {
                 out.push(',');
                 if let Some(i) = se.periods.iter().position(|p| p == y) {
-                    out.push_str(&num(stat_values(&se.stats[i])[pick]));
+                    out.push_str(&num(scaled(stat_values(&se.stats[i])[pick], scale)));
                 }
             }
             out.push('\n');
@@ -245,7 +385,59 @@ mod tests {
         assert_eq!(field("a,b"), "\"a,b\"");
         assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(num(0.1), "0.1");
+        assert_eq!(num(0.0), "0");
+        assert_eq!(num(1e-4), "0.0001");
+        assert_eq!(num(-2.5e-7), "-0.00000025");
+        assert_eq!(num(0.000013717065820970682), "1.3717065820970682e-5");
+        assert_eq!(num(0.0008094566078549239), "8.094566078549239e-4");
+        assert_eq!(num(45.528600000000004), "45.528600000000004");
+        assert_eq!(num(0.21298000000000003), "0.21298000000000003");
+        assert_eq!(num(-0.00045713927739118), "-4.5713927739118e-4");
+        assert_eq!(num(0.0123), "0.0123");
+        assert_eq!(num(1e20), "1e20");
+        for x in [
+            1.3717065820970682e-5,
+            123.456,
+            -9.99e-5,
+            4e20,
+            0.046950000000000665,
+        ] {
+            assert_eq!(num(x).parse::<f64>().unwrap(), x);
+        }
         assert_eq!(num(f64::NAN), "");
+    }
+
+    #[test]
+    fn periods_split_into_resolution_year_and_month() {
+        let cols = |p: &str| {
+            let (r, y, m) = period_columns(p);
+            (r, y, m)
+        };
+        assert_eq!(cols("2030"), ("year", "2030".into(), String::new()));
+        assert_eq!(cols("2030-01"), ("month", "2030".into(), "1".into()));
+        assert_eq!(cols("2030-12"), ("month", "2030".into(), "12".into()));
+        for odd in ["any", "", "2030-13", "2030-00", "20x0", "2030-1a", "-01"] {
+            assert_eq!(
+                cols(odd),
+                ("horizon", String::new(), String::new()),
+                "{odd}"
+            );
+        }
+    }
+
+    #[test]
+    fn iamc_names_and_units() {
+        assert_eq!(iamc_variable("curtailment_share"), "Gas|Curtailment|Share");
+        assert_eq!(iamc_variable("dependency_share"), "Gas|Dependency|Share");
+        assert_eq!(iamc_variable("storage_target"), "Gas|Storage Target");
+        assert_eq!(iamc_unit("TWh"), ("TWh/yr".to_string(), 1.0));
+        assert_eq!(iamc_unit("EUR m"), ("million EUR/yr".to_string(), 1.0));
+        assert_eq!(iamc_unit("share"), ("%".to_string(), 100.0));
+        assert_eq!(iamc_unit("%"), ("%".to_string(), 1.0));
+        assert_eq!(num(scaled(0.29, 100.0)), "29");
+        assert_eq!(num(scaled(0.123456, 100.0)), "12.3456");
+        assert_eq!(num(scaled(f64::NAN, 100.0)), "");
+        assert_eq!(scaled(0.1, 1.0), 0.1);
     }
 
     #[test]

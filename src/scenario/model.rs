@@ -404,7 +404,7 @@ pub struct Pipeline {
     #[serde(default)]
     pub owners: Vec<Owner>,
     /// If true, each owner's stake of capacity is reserved for its home
-    /// market at `rights_tariff` (DESIGN.md §2, ownership).
+    /// market at `rights_tariff` (docs/model.md, "Capacity rights of owners").
     #[serde(default)]
     pub capacity_rights: Option<At<bool>>,
     /// Tariff on reserved capacity, `EUR/MWh` (default: half the tariff).

@@ -53,8 +53,8 @@ pub fn limit(dim: Dimension) -> Option<(f64, &'static str)> {
     }
 }
 
-/// Default gross calorific value, kWh/m³ (European Commission storage
-/// reports imply ≈ 10.9; see DATA.md).
+/// Default gross calorific value, kWh/m³ (the European Commission's gas
+/// storage reports imply ≈ 10.9; see docs/sources.md).
 pub const DEFAULT_GCV_KWH_PER_M3: f64 = 10.9;
 
 /// What a field measures.

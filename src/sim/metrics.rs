@@ -1,4 +1,4 @@
-//! What a trial records (DESIGN.md §3): the catalogue of metrics and the
+//! What a trial records (docs/model.md and docs/results.md, "Metrics"): the catalogue of metrics and the
 //! per-trial reduction of step results into one value per cell
 //! (policy-independent layout: node or region × metric × period).
 //!

@@ -1,4 +1,4 @@
-//! Online accumulators for Monte Carlo results (DESIGN.md §4).
+//! Online accumulators for Monte Carlo results (docs/model.md, "Monte Carlo").
 //!
 //! Role in the pipeline: the Monte Carlo driver adds, per trial, one value to
 //! the [`Accumulator`] of each (policy, node, metric, period) cell and one

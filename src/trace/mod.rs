@@ -1,5 +1,5 @@
 //! Origin tracing: which origins the gas in each node comes from
-//! (DESIGN.md §2 step 4).
+//! (docs/model.md, "Origin tracing").
 //!
 //! Role in the pipeline: after the allocation of one time step, the solver's
 //! flows are handed here to find, for every node, the origin mix of the gas it
