@@ -89,28 +89,30 @@ def check_tidy(out, summary):
     if len(df) != expected:
         fail(f"results.csv has {len(df)} rows, summary.json implies {expected}")
 
-    # Every series value as in summary.json (shortest round-trip text).
+    # Every series value as in summary.json, row by row.
+    want = pd.DataFrame(
+        [(sr["policy"], sr["node"], sr["metric"], sr["resolution"],
+          int(per[:4]), float(per[5:]) if len(per) > 4 else math.nan, name, st[name])
+         for sr in summary["series"] for per, st in zip(sr["periods"], sr["stats"])
+         for name in STATISTICS],
+        columns=["policy", "node", "metric", "resolution", "year", "month", "statistic", "want"])
     key = ["policy", "node", "metric", "resolution", "year", "month", "statistic"]
     # Pipeline rows are keyed by FROM->TO, which two parallel pipelines
     # share (summary.json's flows carry no pipeline id): left out here.
     pipes = df["metric"].isin(["pipeline_flow", "pipeline_dependency_share"])
-    indexed = df[~pipes].set_index(key)["value"]
-    if not indexed.index.is_unique:
+    if df[~pipes].duplicated(key).any():
         fail("two rows share policy, node, metric, period and statistic")
-    checked = 0
-    for s in summary["series"]:
-        for period, st in zip(s["periods"], s["stats"]):
-            y, _, m = period.partition("-")
-            for name in STATISTICS:
-                v = indexed.get((s["policy"], s["node"], s["metric"], s["resolution"],
-                                 int(y), float(m) if m else math.nan, name))
-                want = st[name]
-                if want is None:
-                    continue
-                if v is None or isinstance(v, pd.Series) or not close(v, want, 2e-15, 1e-300):
-                    fail(f"{s['policy']} {s['node']} {s['metric']} {period} {name}: "
-                         f"csv {v}, summary {want}")
-                checked += 1
+    both = want.merge(df[~pipes], on=key, how="left", indicator=True)
+    if (both["_merge"] != "both").any():
+        r = both[both["_merge"] != "both"].iloc[0]
+        fail(f"no row for {tuple(r[key])}")
+    # pandas' default parser is within ~1e-15 of the written shortest text.
+    bad = ~(((both["value"] - both["want"]).abs() <= 2e-15 * both["want"].abs())
+            | (both["value"].isna() & both["want"].isna()))
+    if bad.any():
+        r = both[bad].iloc[0]
+        fail(f"{tuple(r[key])}: csv {r['value']!r}, summary {r['want']!r}")
+    checked = len(both)
 
     # Differences are rows of the metric itself; over common random numbers
     # their mean is the difference of the two policies' means, up to the
@@ -122,13 +124,17 @@ def check_tidy(out, summary):
     diffs = df[df["statistic"] == "diff_mean"]
     if len(diffs) != len(summary["differences"]):
         fail("not one diff_mean row per paired difference")
-    means = df[(df["statistic"] == "mean") & yearly].set_index(
-        ["policy", "node", "metric", "year"])["value"]
-    for r in diffs.itertuples():
-        d = means[(r.policy, r.node, r.metric, r.year)] - means[(r.baseline, r.node, r.metric, r.year)]
-        if abs(d - r.value) > 2 * grid.get(r.unit, 1e-5):
-            fail(f"{r.policy} {r.node} {r.metric} {r.year}: diff_mean {r.value}, "
-                 f"difference of means {d}")
+    means = df[(df["statistic"] == "mean") & yearly][["policy", "node", "metric", "year", "value"]]
+    d = (diffs.merge(means.rename(columns={"value": "pol"}), on=["policy", "node", "metric", "year"])
+              .merge(means.rename(columns={"policy": "baseline", "value": "base"}),
+                     on=["baseline", "node", "metric", "year"]))
+    if len(d) != len(diffs):
+        fail("a difference has no series means to compare with")
+    off = (d["pol"] - d["base"] - d["value"]).abs() > 2 * d["unit"].map(grid).fillna(1e-5)
+    if off.any():
+        r = d[off].iloc[0]
+        fail(f"{r.policy} {r.node} {r.metric} {r.year}: diff_mean {r.value}, "
+             f"difference of means {r.pol - r.base}")
 
     # The pandas recipes of docs/results.md.
     dep = (df.query("node == 'EUROPE' and metric == 'dependency_share' and resolution == 'year'")
