@@ -47,19 +47,41 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         100.0 * level / volume
     };
     println!(
-        "policy           year  consumption  unserved  russian  ru-pipe  ru-lng  eu-lng  ua-entry  nord-stream  fill-1nov  fill-1apr-next"
+        "policy                 year  consumption  response  curtailed  russian  ru-pipe  ru-lng  eu-lng  ua-entry  nord-stream  fill-1nov  fill-1apr-next  price  competing"
     );
     for p in 0..prep.nets.len() {
         let id = &m.policies[prep.policies[p]].id;
         let outs = deterministic(&prep, p)?;
+        if std::env::var_os("GASDEP_MONTHLY").is_some() {
+            for (t, o) in outs.iter().enumerate() {
+                let (mut cons, mut bill, mut lng) = (0.0, 0.0, 0.0);
+                for n in (0..m.nodes.len()).filter(|&n| eu[n]) {
+                    cons += o.served(n);
+                    bill += o.served(n) * o.price[n];
+                    lng += o.lng[n];
+                }
+                println!(
+                    "{id:<22} {} fill {:>5.1} % price {:>6.1} competing {:>6.1} cons {:>6.1} lng {:>5.1}",
+                    prep.nets[p].steps[t].start,
+                    fill(o),
+                    bill / cons,
+                    o.competing_price,
+                    cons / GWH_PER_BCM,
+                    lng / GWH_PER_BCM
+                );
+            }
+        }
         for (y, year) in outs.chunks(12).enumerate() {
             let (mut cons, mut unserved, mut russian, mut ua_entry, mut nord) =
                 (0.0, 0.0, 0.0, 0.0, 0.0);
             let (mut lng, mut russian_lng) = (0.0, 0.0);
+            let (mut response, mut bill, mut competing) = (0.0, 0.0, 0.0);
             for o in year {
                 for n in (0..m.nodes.len()).filter(|&n| eu[n]) {
                     cons += o.served(n);
                     unserved += o.curtailment[n].iter().sum::<f64>();
+                    response += o.response[n].iter().sum::<f64>();
+                    bill += o.served(n) * o.price[n];
                     russian += o.direct_dependency[n];
                     lng += o.lng[n];
                     russian_lng += o.lng[n] * o.lng_dependency_share;
@@ -67,6 +89,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 russian += from_ua.iter().map(|&q| o.pipeline_flow[q]).sum::<f64>();
                 ua_entry += into_ua.iter().map(|&q| o.pipeline_flow[q]).sum::<f64>();
                 nord += o.pipeline_flow[ns];
+                competing += o.competing_price / year.len() as f64;
             }
             let next_april = outs
                 .get(y * 12 + 14)
@@ -75,9 +98,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .get(9)
                 .map_or("-".to_string(), |o| format!("{:.0} %", fill(o)));
             println!(
-                "{id:<16} {:>4}  {:>11.1}  {:>8.1}  {:>7.1}  {:>7.1}  {:>6.1}  {:>6.1}  {:>8.1}  {:>11.1}  {:>9}  {:>14}",
+                "{id:<22} {:>4}  {:>11.1}  {:>8.1}  {:>9.1}  {:>7.1}  {:>7.1}  {:>6.1}  {:>6.1}  {:>8.1}  {:>11.1}  {:>9}  {:>14}  {:>5.0}  {:>9.0}",
                 m.start.year() + y as i32,
                 cons / GWH_PER_BCM,
+                response / GWH_PER_BCM,
                 unserved / GWH_PER_BCM,
                 russian / GWH_PER_BCM,
                 (russian - russian_lng) / GWH_PER_BCM,
@@ -86,7 +110,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 ua_entry / GWH_PER_BCM,
                 nord / GWH_PER_BCM,
                 november,
-                next_april
+                next_april,
+                bill / cons,
+                competing
             );
         }
     }

@@ -569,8 +569,8 @@ id = "base"
 /// Storage keeps the mix of what went in. April–November 2021; A (20 GWh/d
 /// industry) has empty storage of 600 GWh (injection 10, withdrawal 20
 /// GWh/d). Until September only RU can deliver, at 15 EUR/MWh; from
-/// October RU is cut (scheduled event) and NO's pipeline comes online at
-/// 20. Gas bought at 15 (+ 0.5 to inject) is worth ≈ 20 in October, and
+/// October RU is cut (a scheduled event announced in April, so storage
+/// sees it coming) and NO's pipeline comes online at 20. Gas bought at 15 (+ 0.5 to inject) is worth ≈ 20 in October, and
 /// gas kept costs carrying (5 %/y), so storage fills just in time: the
 /// 600 GWh need two months of injection (310 in August, 300 in September),
 /// and a band of gas (30 GWh, 5 %) is only bought when it could not be
@@ -623,6 +623,7 @@ online = "2021-10"
 [[event]]
 target = "RU"
 start = "2021-10"
+announced = "2021-04"
 severity = "100 %"
 
 [[policy]]

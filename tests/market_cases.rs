@@ -33,8 +33,6 @@ fn close(what: &str, got: f64, want: f64, tol: f64) {
     assert!((got - want).abs() <= tol, "{what}: got {got}, want {want}");
 }
 
-const FLAT: &str = "profile = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]";
-
 /// A is fed by RU (20 EUR/MWh + 2 tariff) with room to spare, and passes gas
 /// on to B (tariff 1) through a link of `link` GWh/d; B can also land LNG
 /// (35 EUR/MWh + 0.5 send-out). Demand is firm (no `[market]`).
@@ -118,12 +116,13 @@ fn congested_link_splits_prices() {
 }
 
 /// Demand with an elasticity of -0.2 from a reference price of 20 EUR/MWh,
-/// supplied without limit at 30 (RU 30 + no tariff). The curve's first band
-/// runs from 20 to 20 · 25^(1/6) = 34.20 EUR/MWh (cap 500) and is valued at
-/// its geometric mean, √(20 · 34.20) = 26.15 < 30: not bought. Its size is
-/// 1 − (34.20/20)^-0.2 = 10.17 % of demand, so 10.17 % of the 100 GWh/d of
-/// industry demand (315.3 GWh of 3,100) is demand response. The second band
-/// is valued at 44.7 > 30 and bought; the price is RU's 30.
+/// supplied without limit at 30 (RU 30 + no tariff). The curve has eight
+/// bands with geometric bounds from 20 to the cap of 500: the first runs
+/// from 20 to 20 · 25^(1/8) = 29.91 and is valued at its geometric mean,
+/// √(20 · 29.91) = 24.46 < 30: not bought. Its size is 1 − (29.91/20)^-0.2
+/// = 7.73 % of demand, so 7.73 % of the 100 GWh/d of industry demand
+/// (239.7 GWh of 3,100) is demand response. The second band (29.91 to
+/// 44.72) is valued at 36.6 > 30 and bought; the price is RU's 30.
 #[test]
 fn demand_tranche_above_the_price_is_dropped() {
     let text = r#"
@@ -161,9 +160,10 @@ id = "base"
     let (prep, outs) = run(text);
     let o = &outs[0][0];
     let a = node(&prep, "A");
-    let b1 = 20.0 * 25f64.powf(1.0 / 6.0);
+    assert_eq!(gasdep::scenario::curve::ELASTIC_BANDS, 8);
+    let b1 = 20.0 * 25f64.powf(1.0 / 8.0);
     let share = 1.0 - (b1 / 20.0).powf(-0.2);
-    close("band share", share, 0.1017, 5e-5);
+    close("band share", share, 0.0773, 5e-5);
     close("price", o.price[a], 30.0, 1e-9);
     close("demand response", o.response[a][1], share * 3100.0, TOL);
     close("curtailment", o.curtailment[a][1], 0.0, TOL);

@@ -637,12 +637,13 @@ fn empty_lists_that_make_no_sense() {
         14,
         "dependency = [] counts no country",
     );
-    // An LNG market with no points at all.
+    // An LNG market whose competing demand has no price to anchor it:
+    // reported at the price.
     one(
-        &format!("{BASE}\n[lng_market]\navailable = []\n"),
-        40,
-        13,
-        "lng_market.available is empty",
+        &format!("{BASE}\n[lng_market]\ndemand = \"300 bcm/y\"\nreference_price = \"0 EUR/MWh\"\n"),
+        41,
+        19,
+        "lng_market.reference_price \"0 EUR/MWh\" must be above 0 and below the price cap (500 EUR/MWh)",
     );
     // A disruption that may start in no month. "months = " is 9 characters.
     let text = format!(
@@ -733,7 +734,7 @@ fn field_that_does_not_apply_to_the_measure_type() {
     );
     assert_eq!(
         p.help.as_deref(),
-        Some("a 'capacity' measure takes: target, action, value, start, end")
+        Some("a 'capacity' measure takes: target, action, value, start, end, announced")
     );
 }
 

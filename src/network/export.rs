@@ -73,7 +73,8 @@ pub fn kind_name(kind: ArcKind) -> &'static str {
         ArcKind::Curtail { .. } => "curtailment",
         ArcKind::Withdraw(_) => "withdraw",
         ArcKind::Inject(_) => "inject",
-        ArcKind::Level { .. } => "storage_level",
+        ArcKind::Keep { .. } => "storage_keep",
+        ArcKind::Level(_) => "storage_value",
         ArcKind::Bypass => "bypass",
     }
 }
@@ -129,7 +130,19 @@ fn arc_label(kind: ArcKind, model: &Model) -> String {
         ),
         ArcKind::Withdraw(n) => format!("withdraw_{}", node(n)),
         ArcKind::Inject(n) => format!("inject_{}", node(n)),
-        ArcKind::Level { node: n, band } => format!("level_{}_{band}", node(n)),
+        ArcKind::Keep {
+            node: n,
+            below_target,
+        } => format!(
+            "keep_{}_{}",
+            node(n),
+            if below_target {
+                "below_target"
+            } else {
+                "above_target"
+            }
+        ),
+        ArcKind::Level(band) => format!("storage_value_{band}"),
         ArcKind::Bypass => "bypass".into(),
     }
 }
@@ -140,7 +153,8 @@ pub fn arc_name(net: &Network, model: &Model, a: usize) -> String {
 }
 
 /// Name of graph node `v`: `source`, `sink`, `lng_in`, `lng_out`,
-/// `competing`, `origin_<id>`, `node_<id>`, `storage_<id>` or `cap_gate_<k>`.
+/// `competing`, `storage_pool`, `origin_<id>`, `node_<id>`, `storage_<id>`
+/// or `cap_gate_<k>`.
 pub fn node_name(net: &Network, model: &Model, v: usize) -> String {
     let raw = if v == net.source {
         "source".to_string()
@@ -152,6 +166,8 @@ pub fn node_name(net: &Network, model: &Model, v: usize) -> String {
         "lng_out".to_string()
     } else if v == net.competing {
         "competing".to_string()
+    } else if v == net.pool {
+        "storage_pool".to_string()
     } else if let Some(n) = net.store.iter().position(|x| *x == Some(v)) {
         format!("storage_{}", model.nodes[n].id)
     } else if v >= net.origin_base && v < net.origin_base + model.origins.len() {

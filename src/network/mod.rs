@@ -30,7 +30,7 @@ use crate::scenario::*;
 use crate::solver::Topology;
 
 pub use crate::scenario::curve::{TRANCHE_STEP, TRANCHES};
-/// Bands of a storage's working volume, each with its own water value.
+/// Bands of the region's working volume, each with its own water value.
 pub const LEVEL_BANDS: usize = 20;
 /// Cost of injecting and of withdrawing gas, EUR/MWh each: compressor fuel
 /// and variable storage charges, roughly 1 % of a gas price (assumption).
@@ -86,10 +86,13 @@ pub enum ArcKind {
     Inject(usize),
     /// Storage → its node.
     Withdraw(usize),
-    /// Storage → T: gas kept in band `band` of the working volume at the
-    /// end of the step, worth its water value. Band [`LEVEL_BANDS`] is the
-    /// upper part of the band a fill target splits.
-    Level { node: usize, band: usize },
+    /// Storage → the storage pool: gas kept in the node's storage at the
+    /// end of the step, the part below the node's fill target (worth the
+    /// target's penalty) or the rest.
+    Keep { node: usize, below_target: bool },
+    /// Storage pool → T: gas kept in band `band` of the region's working
+    /// volume at the end of the step, worth its water value.
+    Level(usize),
     /// S → T: balances the working volume not filled.
     Bypass,
 }
@@ -153,8 +156,10 @@ pub struct Network {
     pub lng_out: usize,
     /// The competing LNG market's graph node.
     pub competing: usize,
-    /// Graph node of each model node's storage, if it has one.
+    /// Graph node of each model node's storage, if it has one, and the pool
+    /// all storages' end-of-step gas goes through (valued together).
     pub store: Vec<Option<usize>>,
+    pub pool: usize,
     /// Origin countries and producing node countries, the tracing columns.
     pub countries: Vec<String>,
     /// Whether each tracing column counts as dependency.
@@ -167,7 +172,7 @@ pub struct Network {
     /// Forward arc of each pipeline.
     pub pipeline_arc: Vec<usize>,
     pub steps: Vec<StepPlan>,
-    /// Per step: the water value of gas in each band of a storage's
+    /// Per step: the water value of gas in each band of the region's
     /// working volume at the end of the step, EUR/MWh, non-increasing in
     /// the band (set by `sim::water::value_storage`; 0 until then).
     pub water: Vec<[f64; LEVEL_BANDS]>,
@@ -208,8 +213,19 @@ pub fn overlap(start: Day, days: f64, a: Day, b: Option<Day>) -> f64 {
 }
 
 impl Network {
-    /// Compile `model` for policy `policy`.
+    /// Compile `model` for policy `policy`. The graph has every arc that any
+    /// of the model's policies needs (an arc a policy does not use has no
+    /// capacity), so all policies share one topology: where their plans
+    /// agree, their problems are the same and so are their solutions,
+    /// ties included, and paired differences are exactly 0.
     pub fn compile(model: &Model, policy: usize) -> Network {
+        Self::compile_shaped(model, policy, &model.policies)
+    }
+
+    /// Compile with the arcs that the policies of `shape` need (the
+    /// valuation compiles a model whose policies lack measures not yet
+    /// announced, on the full model's topology).
+    pub fn compile_shaped(model: &Model, policy: usize, shape: &[PolicyM]) -> Network {
         let mut countries: Vec<String> = Vec::new();
         let col = |c: &str, countries: &mut Vec<String>| -> usize {
             match countries.iter().position(|x| x == c) {
@@ -245,7 +261,6 @@ impl Network {
             })
             .collect();
 
-        let pol = &model.policies[policy];
         let nn = model.nodes.len();
         let no = model.origins.len();
         let source = 0;
@@ -256,7 +271,8 @@ impl Network {
         let origin_base = 5;
         let node_base = origin_base + no;
         let mut store = vec![None; nn];
-        let mut next = node_base + nn;
+        let pool = node_base + nn;
+        let mut next = pool + 1;
         for (n, node) in model.nodes.iter().enumerate() {
             if node.storage.is_some() {
                 store[n] = Some(next);
@@ -265,7 +281,7 @@ impl Network {
         }
         // Region-level import-cap gates: one per capped country.
         let mut gate_countries: Vec<String> = Vec::new();
-        for m in &pol.measures {
+        for m in shape.iter().flat_map(|p| &p.measures) {
             if let MeasureKind::ImportCap {
                 country,
                 node: None,
@@ -355,7 +371,7 @@ impl Network {
                 &mut topology,
                 &mut arcs,
             );
-            if pipe.reverse > 0.0 || has_field(pol, Field::PipelineReverse(p)) {
+            if pipe.reverse > 0.0 || has_field(shape, Field::PipelineReverse(p)) {
                 add(
                     ArcKind::Pipeline {
                         pipeline: p,
@@ -368,7 +384,7 @@ impl Network {
                 );
             }
             if pipe.capacity_rights {
-                for c in owners_ever(pipe, pol, p) {
+                for c in owners_ever(pipe, shape, p) {
                     if let Some(home) = company_node[c]
                         && home != pipe.to
                         && Endpoint::Node(home) != pipe.from
@@ -390,9 +406,9 @@ impl Network {
         }
         for (k, c) in model.contracts.iter().enumerate() {
             let active = c.in_file
-                || pol
-                    .measures
+                || shape
                     .iter()
+                    .flat_map(|p| &p.measures)
                     .any(|m| matches!(m.kind, MeasureKind::AddContract(x) if x == k));
             if active {
                 for top in [true, false] {
@@ -409,24 +425,27 @@ impl Network {
                 }
             }
         }
-        for n in 0..nn {
+        for (n, &storage) in store.iter().enumerate() {
             let v = node_base + n;
             if model.nodes[n].lng_regas.iter().any(|r| r.1 > 0.0)
-                || has_field(pol, Field::LngRegas(n))
+                || has_field(shape, Field::LngRegas(n))
             {
                 add(ArcKind::Regas(n), lng_out, v, &mut topology, &mut arcs);
             }
-            if model.nodes[n].production.is_some() || has_field(pol, Field::Production(n)) {
+            if model.nodes[n].production.is_some() || has_field(shape, Field::Production(n)) {
                 add(ArcKind::Production(n), source, v, &mut topology, &mut arcs);
             }
-            if let Some(x) = store[n] {
+            if let Some(x) = storage {
                 add(ArcKind::Inject(n), v, x, &mut topology, &mut arcs);
                 add(ArcKind::Withdraw(n), x, v, &mut topology, &mut arcs);
-                for band in 0..=LEVEL_BANDS {
+                for below_target in [true, false] {
                     add(
-                        ArcKind::Level { node: n, band },
+                        ArcKind::Keep {
+                            node: n,
+                            below_target,
+                        },
                         x,
-                        sink,
+                        pool,
                         &mut topology,
                         &mut arcs,
                     );
@@ -435,7 +454,7 @@ impl Network {
             // Demand arcs only for sectors that can have demand.
             let node = &model.nodes[n];
             let has: [bool; 3] = std::array::from_fn(|s| {
-                node.demand[s] > 0.0 || has_field(pol, Field::Demand(n, SECTORS[s]))
+                node.demand[s] > 0.0 || has_field(shape, Field::Demand(n, SECTORS[s]))
             });
             for (k, t) in node.curve.tranches.iter().enumerate() {
                 if (0..3).any(|s| has[s] && t.1[s] > 0.0) {
@@ -451,8 +470,8 @@ impl Network {
                     );
                 }
             }
-            for sector in 0..3 {
-                if !has[sector] || node.curve.firm[sector] <= 0.0 {
+            for (sector, &has) in has.iter().enumerate() {
+                if !has || node.curve.firm[sector] <= 0.0 {
                     continue;
                 }
                 for tranche in 0..TRANCHES {
@@ -470,6 +489,11 @@ impl Network {
                 }
             }
         }
+        if store.iter().any(Option::is_some) {
+            for band in 0..LEVEL_BANDS {
+                add(ArcKind::Level(band), pool, sink, &mut topology, &mut arcs);
+            }
+        }
         add(ArcKind::Bypass, source, sink, &mut topology, &mut arcs);
 
         let mut net = Network {
@@ -484,6 +508,7 @@ impl Network {
             lng_out,
             competing,
             store,
+            pool,
             countries,
             dependency,
             origin_country,
@@ -773,7 +798,10 @@ impl Network {
                 }
                 ArcKind::Inject(_) => cost[a] = INJECTION_COST,
                 ArcKind::Withdraw(_) => cost[a] = WITHDRAWAL_COST,
-                ArcKind::Contract { .. } | ArcKind::Level { .. } | ArcKind::Bypass => {}
+                ArcKind::Contract { .. }
+                | ArcKind::Keep { .. }
+                | ArcKind::Level(_)
+                | ArcKind::Bypass => {}
             }
         }
         // Storage targets at the end of the step.
@@ -865,16 +893,18 @@ fn arc_node(net: &Network, g: usize) -> usize {
     g - net.node_base
 }
 
-fn has_field(pol: &PolicyM, f: Field) -> bool {
-    pol.measures
-        .iter()
+/// Whether any of `pols` changes field `f`.
+fn has_field(pols: &[PolicyM], f: Field) -> bool {
+    pols.iter()
+        .flat_map(|p| &p.measures)
         .any(|m| matches!(m.kind, MeasureKind::Adjust { field, .. } if field == f))
 }
 
-/// Every company that holds a stake in `pipe` at some time under `pol`.
-fn owners_ever(pipe: &PipelineM, pol: &PolicyM, p: usize) -> Vec<usize> {
+/// Every company that holds a stake in `pipe` at some time under any of
+/// `pols`.
+fn owners_ever(pipe: &PipelineM, pols: &[PolicyM], p: usize) -> Vec<usize> {
     let mut v: Vec<usize> = pipe.owners.iter().map(|o| o.0).collect();
-    for m in &pol.measures {
+    for m in pols.iter().flat_map(|p| &p.measures) {
         if let MeasureKind::Stake {
             pipeline,
             company,

@@ -179,10 +179,15 @@ pub fn tidy_csv(s: &Summary) -> String {
 }
 
 /// IAMC name (without the statistic) of a yearly metric. Metrics not
-/// listed (none today) become `Gas|<Metric Name>`.
+/// listed become `Gas|<Metric Name>`.
 fn iamc_variable(metric: &str) -> String {
     let known = match metric {
         "demand" => "Gas|Demand",
+        "consumption" => "Gas|Consumption",
+        "demand_response" => "Gas|Demand Response",
+        "lng_imports" => "Gas|Imports|LNG",
+        "price" => "Gas|Price",
+        "bill" => "Gas|Consumer Bill",
         "curtailment" => "Gas|Curtailment",
         "curtailment_share" => "Gas|Curtailment|Share",
         "curtailment_protected" => "Gas|Curtailment|Protected Customers",
@@ -224,6 +229,7 @@ fn iamc_unit(unit: &str) -> (String, f64) {
         "EUR m" => ("million EUR/yr".into(), 1.0),
         "share" => ("%".into(), 100.0),
         "index" => ("dimensionless".into(), 1.0),
+        // A price is not a flow: no "/yr".
         other => (other.into(), 1.0),
     }
 }

@@ -25,10 +25,10 @@ pub const TRANCHES: usize = 4;
 /// below industry's cheapest, 1.6 × the cap).
 pub const TRANCHE_STEP: f64 = 0.1;
 /// Bands between the reference price and the cap.
-pub const ELASTIC_BANDS: usize = 6;
+pub const ELASTIC_BANDS: usize = 8;
 /// Bands of the competing LNG market's curve between a quarter of its
 /// reference price and the cap.
-pub const COMPETING_BANDS: usize = 8;
+pub const COMPETING_BANDS: usize = 24;
 /// The competing market's curve starts at this fraction of its reference
 /// price (where it buys the most).
 pub const COMPETING_FLOOR: f64 = 0.25;
@@ -126,7 +126,11 @@ pub fn node_curve(sectors: &[SectorCurve; 3], reference: Option<f64>, cap: f64) 
         }
     }
     tranches.sort_by(|a, b| a.0.total_cmp(&b.0));
-    DemandCurve { tranches, firm }
+    DemandCurve {
+        tranches,
+        firm,
+        adapt: [0.0; 3],
+    }
 }
 
 /// The competing LNG market's curve: (value, share of its reference demand)

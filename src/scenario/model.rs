@@ -241,6 +241,16 @@ pub struct Market {
     /// Gas-to-coal (or oil) switching in power generation.
     #[serde(default)]
     pub fuel_switching: Option<FuelSwitching>,
+    /// Long-run price elasticity by sector (plain numbers, at most the
+    /// short-run ones; default: equal to them, no lasting adjustment).
+    /// Under a lasting price the demand curve shifts until demand is what
+    /// the long-run elasticity gives (efficiency, fuel switching
+    /// investments, industry relocating).
+    #[serde(default)]
+    pub long_run_elasticity: Option<Elasticity>,
+    /// Time constant of that shift, a duration (default "12 month").
+    #[serde(default)]
+    pub adjustment_time: Option<Quantity>,
 }
 
 /// Elasticities by sector (plain numbers, ≤ 0).
@@ -519,6 +529,11 @@ pub struct Event {
     pub buyers: Option<Vec<At<String>>>,
     #[serde(default)]
     pub note: Option<String>,
+    /// When the market learns of the event, `YYYY-MM` or `YYYY-MM-DD`
+    /// (default: when it starts; storage is valued without foresight of it
+    /// before then).
+    #[serde(default)]
+    pub announced: Option<At<String>>,
 }
 
 /// `[uncertainty]`.
@@ -597,7 +612,8 @@ pub struct Policy {
 /// | `solidarity` | `mode` (`cooperative`/`national-first`) |
 /// | `set` / `scale` / `add` | `path` (e.g. `node.FR.demand.industry`), `value` |
 ///
-/// Every measure takes optional `start` and `end` (`YYYY-MM`).
+/// Every measure takes optional `start` and `end` (`YYYY-MM`), and
+/// `announced` (when the market learns of it; default: from the outset).
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Measure {
@@ -652,6 +668,11 @@ pub struct Measure {
     /// `EUR/MWh` (default "150 EUR/MWh").
     #[serde(default)]
     pub penalty: Option<Quantity>,
+    /// When the market learns of the measure (default: from the outset, a
+    /// policy being a plan); storage is valued without foresight of it
+    /// before then.
+    #[serde(default)]
+    pub announced: Option<At<String>>,
 }
 
 /// A point of a storage fill trajectory.

@@ -228,6 +228,15 @@ pub struct EventM {
     pub start: Day,
     pub end: Option<Day>,
     pub severity: f64,
+    /// When the market learns of it (`None`: when it starts).
+    pub announced: Option<Day>,
+}
+
+impl EventM {
+    /// First day the market knows of the event.
+    pub fn known_from(&self) -> Day {
+        self.announced.unwrap_or(self.start)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -249,6 +258,9 @@ pub struct MarketM {
     /// industry, power), EUR/MWh, each ≥ `price_cap`, industry's ≤
     /// protected's, power's ≤ industry's.
     pub curtailment_value: [f64; 3],
+    /// Time constant of the long-run adjustment of demand to prices, days
+    /// (infinite: none).
+    pub adjustment_days: f64,
 }
 
 /// A node's inverse demand as data: tranches of each sector's demand with a
@@ -262,6 +274,10 @@ pub struct DemandCurve {
     pub tranches: Vec<(f64, [f64; 3])>,
     /// Share of each sector's demand that is firm.
     pub firm: [f64; 3],
+    /// Long-run minus short-run elasticity by sector (≤ 0; 0: demand does
+    /// not adapt): at a lasting price p the reference quantity drifts to
+    /// (p / p₀)^adapt of itself.
+    pub adapt: [f64; 3],
 }
 
 impl DemandCurve {
@@ -270,6 +286,7 @@ impl DemandCurve {
         DemandCurve {
             tranches: Vec::new(),
             firm: [1.0; 3],
+            adapt: [0.0; 3],
         }
     }
 }
@@ -304,9 +321,17 @@ pub struct MeasureM {
     pub kind: MeasureKind,
     pub start: Option<Day>,
     pub end: Option<Day>,
+    /// When the market learns of it (`None`: from the outset).
+    pub announced: Option<Day>,
 }
 
 impl MeasureM {
+    /// First day the market knows of the measure: a policy is a plan,
+    /// known from the outset unless `announced` says when it became known.
+    pub fn known_from(&self) -> Day {
+        self.announced.unwrap_or(DISTANT_PAST)
+    }
+
     pub fn active(&self, day: Day) -> bool {
         self.start.is_none_or(|s| day >= s) && self.end.is_none_or(|e| day < e)
     }

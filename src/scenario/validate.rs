@@ -1224,6 +1224,7 @@ impl Ctx<'_> {
                 buyers.push(self.lookup(&ids.nodes, b, "buyer node")?);
             }
         }
+        let announced = self.announced(&e.announced, start)?;
         Some(EventM {
             id: e
                 .id
@@ -1234,7 +1235,26 @@ impl Ctx<'_> {
             start: start?,
             end: end?,
             severity: severity?,
+            announced,
         })
+    }
+
+    /// `announced`: when the market learns of a dated change (at the latest
+    /// when it starts).
+    fn announced(&mut self, a: &Option<At<String>>, start: Option<Day>) -> Option<Option<Day>> {
+        let Some(a) = a else { return Some(None) };
+        let day = self.date(a, "announced")?;
+        if let Some(s) = start
+            && day > s
+        {
+            self.err(
+                &a.span(),
+                format!("announced {} is after the start", a.get()),
+                "a change is known at the latest when it starts: give a date on or before `start`",
+            );
+            return None;
+        }
+        Some(Some(day))
     }
 
     fn weather(
@@ -1447,7 +1467,7 @@ impl Ctx<'_> {
             "embargo" => &["country", "origin", "share"],
             "import_cap" => &["country", "node", "max_share"],
             "capacity" => &["target", "action", "value"],
-            "storage_target" => &["targets", "nodes"],
+            "storage_target" => &["targets", "nodes", "penalty"],
             "demand_reduction" => &["share", "sectors", "nodes"],
             "contract" => &["action", "contract", "id"],
             "stake" => &["pipeline", "company", "action", "stake", "counterparty"],
@@ -1463,7 +1483,7 @@ impl Ctx<'_> {
         let at = |x: &Option<At<String>>| x.as_ref().map(|v| Some(v.span()));
         let qt = |x: &Option<Quantity>| x.as_ref().map(|v| Some(v.span()));
         let list = |x: &Option<Vec<At<String>>>| x.as_ref().map(|v| v.first().map(|e| e.span()));
-        let present: [(&str, Option<Option<Range<usize>>>); 17] = [
+        let present: [(&str, Option<Option<Range<usize>>>); 18] = [
             ("country", at(&m.country)),
             ("origin", at(&m.origin)),
             ("node", at(&m.node)),
@@ -1484,6 +1504,7 @@ impl Ctx<'_> {
             ("company", at(&m.company)),
             ("stake", qt(&m.stake)),
             ("mode", at(&m.mode)),
+            ("penalty", qt(&m.penalty)),
         ];
         let mut bad = false;
         for (name, set) in present {
@@ -1493,7 +1514,7 @@ impl Ctx<'_> {
                     &place.unwrap_or_else(|| m.kind.span()),
                     format!("field '{name}' does not apply to a '{kind}' measure"),
                     format!(
-                        "a '{kind}' measure takes: {}, start, end",
+                        "a '{kind}' measure takes: {}, start, end, announced",
                         allowed.join(", ")
                     ),
                 );
@@ -1789,10 +1810,12 @@ impl Ctx<'_> {
         if bad {
             return None;
         }
+        let announced = self.announced(&m.announced, start.flatten())?;
         Some(MeasureM {
             kind: mk,
             start: start?,
             end: end?,
+            announced,
         })
     }
 

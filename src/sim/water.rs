@@ -14,6 +14,9 @@
 //! linear in the starting levels); its slope between grid points is the
 //! water value of that band at the start of `t`, i.e. at the end of `t − 1`.
 //!
+//! Scheduled events (and measures with an `announced` date) are not foreseen: each step is valued knowing only the
+//! events that have begun by its end (see [`value_storage`]).
+//!
 //! The horizon's end has no natural terminal value: the last year is solved
 //! [`TERMINAL_PASSES`] times, each time starting from the values it gave for
 //! its own first step, so the table settles to a yearly cycle instead of
@@ -56,6 +59,21 @@ impl Default for WaterOptions {
 
 /// Compute `net.water` (one row of band values per step) for `net`'s
 /// policy. Without storage the table stays 0.
+///
+/// Scheduled `[[event]]`s are not foreseen before they are announced
+/// (`announced`, by default their start), nor are measures with an
+/// `announced` date (measures without one are plans, known from the
+/// outset, as are the file's schedules and stages): the values used in a
+/// step come from a valuation that knows only what is announced by the end
+/// of that step. So the steps are cut into segments with the same
+/// knowledge, and each segment is valued on a network compiled with just
+/// what is known.
+///
+/// Where demand adapts to lasting prices (`long_run_elasticity`), the
+/// valuation needs to know how far demand has adapted: a run without
+/// uncertainty, valued once with no adaptation, gives the demand memory at
+/// the start of each segment, and each segment is valued again expecting
+/// that memory to last (what the market knew then).
 pub fn value_storage(
     model: &Model,
     net: &mut Network,
@@ -67,41 +85,130 @@ pub fn value_storage(
         return Ok(());
     }
     let worlds = sample_worlds(model, opts.samples.max(1));
+    let still = vec![vec![[1.0; 3]; model.nodes.len()]; steps];
+    net.water = informed_values(model, net, &worlds, &still)?;
+    let adapts = model.market.reference_price.is_some()
+        && model
+            .nodes
+            .iter()
+            .any(|n| n.curve.adapt.iter().any(|&a| a != 0.0));
+    if adapts {
+        let memory = memory_path(model, net)?;
+        net.water = informed_values(model, net, &worlds, &memory)?;
+    }
+    Ok(())
+}
+
+/// Demand memory at the start of each step of a run without uncertainty.
+fn memory_path(model: &Model, net: &Network) -> Result<Vec<Vec<[f64; 3]>>, StepError> {
+    let mut engine = Engine::new(model, net);
+    let mut state = State::initial(model, net);
+    let draws = Draws::neutral(model);
+    let mut path = Vec::with_capacity(net.steps.len());
+    for t in 0..net.steps.len() {
+        path.push(state.memory.clone());
+        engine.step(t, &draws, &mut state)?;
+    }
+    Ok(path)
+}
+
+/// The water table, each segment of steps valued with what is known then.
+fn informed_values(
+    model: &Model,
+    net: &Network,
+    worlds: &[Vec<Draws>],
+    memory: &[Vec<[f64; 3]>],
+) -> Result<Vec<[f64; LEVEL_BANDS]>, StepError> {
+    let steps = net.steps.len();
+    let mut water = vec![[0.0; LEVEL_BANDS]; steps];
+    let policy = &model.policies[net.policy];
+    let known = |t: usize| -> Vec<bool> {
+        let end = net.steps[t].start.0 + net.steps[t].days as i32;
+        model
+            .events
+            .iter()
+            .map(|e| e.known_from().0 < end)
+            .chain(policy.measures.iter().map(|m| m.known_from().0 < end))
+            .collect()
+    };
+    let mut t = 0;
+    while t < steps {
+        let k = known(t);
+        let mut u = t + 1;
+        while u < steps && known(u) == k {
+            u += 1;
+        }
+        // The valuation expects the demand memory of the segment's start
+        // to last: a path from a run that knows later events would leak
+        // them into the values.
+        let expected = vec![memory[t].clone(); steps];
+        let table = if k.iter().all(|&x| x) {
+            backward(model, net, worlds, &expected, t)?
+        } else {
+            let (ke, km) = k.split_at(model.events.len());
+            let mut m = model.clone();
+            m.events = model
+                .events
+                .iter()
+                .zip(ke)
+                .filter(|(_, known)| **known)
+                .map(|(e, _)| e.clone())
+                .collect();
+            m.policies[net.policy].measures = policy
+                .measures
+                .iter()
+                .zip(km)
+                .filter(|(_, known)| **known)
+                .map(|(x, _)| x.clone())
+                .collect();
+            let informed = Network::compile_shaped(&m, net.policy, &model.policies);
+            backward(&m, &informed, worlds, &expected, t)?
+        };
+        water[t..u].copy_from_slice(&table[t..u]);
+        t = u;
+    }
+    Ok(water)
+}
+
+/// Water values of steps `first..` of `net` (earlier rows stay 0), by
+/// backward induction from a yearly cycle at the end.
+fn backward(
+    model: &Model,
+    net: &Network,
+    worlds: &[Vec<Draws>],
+    memory: &[Vec<[f64; 3]>],
+    first: usize,
+) -> Result<Vec<[f64; LEVEL_BANDS]>, StepError> {
+    let steps = net.steps.len();
     let last_year = {
         let end = net.steps[steps - 1].start;
         net.steps
             .iter()
             .position(|s| end.0 - s.start.0 < 365)
             .unwrap_or(0)
+            .max(first)
     };
-    let table = {
-        let net_ref: &Network = net;
-        let mut engines: Vec<Engine> = (0..=LEVEL_BANDS)
-            .map(|_| Engine::new(model, net_ref))
-            .collect();
-        let mut water = vec![[0.0; LEVEL_BANDS]; steps];
-        let mut next = [0.0; LEVEL_BANDS];
-        let discount = |t: usize| (1.0 + DISCOUNT_RATE).powf(-net_ref.steps[t].days / 365.25);
-        let mut pass = |range: std::ops::Range<usize>,
-                        next: &mut [f64; LEVEL_BANDS],
-                        water: &mut [[f64; LEVEL_BANDS]]|
-         -> Result<(), StepError> {
-            for t in range.rev() {
-                // Gas kept to the end of step t is worth the next step's
-                // value, discounted over step t.
-                water[t] = next.map(|v| v * discount(t));
-                *next = step_values(model, net_ref, &mut engines, &worlds, t, &water[t])?;
-            }
-            Ok(())
-        };
-        for _ in 0..TERMINAL_PASSES {
-            pass(last_year..steps, &mut next, &mut water)?;
+    let mut engines: Vec<Engine> = (0..=LEVEL_BANDS).map(|_| Engine::new(model, net)).collect();
+    let mut water = vec![[0.0; LEVEL_BANDS]; steps];
+    let mut next = [0.0; LEVEL_BANDS];
+    let discount = |t: usize| (1.0 + DISCOUNT_RATE).powf(-net.steps[t].days / 365.25);
+    let mut pass = |range: std::ops::Range<usize>,
+                    next: &mut [f64; LEVEL_BANDS],
+                    water: &mut [[f64; LEVEL_BANDS]]|
+     -> Result<(), StepError> {
+        for t in range.rev() {
+            // Gas kept to the end of step t is worth the next step's
+            // value, discounted over step t.
+            water[t] = next.map(|v| v * discount(t));
+            *next = step_values(model, net, &mut engines, worlds, &memory[t], t, &water[t])?;
         }
-        pass(0..steps, &mut next, &mut water)?;
-        water
+        Ok(())
     };
-    net.water = table;
-    Ok(())
+    for _ in 0..TERMINAL_PASSES {
+        pass(last_year..steps, &mut next, &mut water)?;
+    }
+    pass(first..steps, &mut next, &mut water)?;
+    Ok(water)
 }
 
 /// Draws of the sampled worlds, per world and step.
@@ -122,6 +229,7 @@ fn step_values(
     net: &Network,
     engines: &mut [Engine],
     worlds: &[Vec<Draws>],
+    memory: &[[f64; 3]],
     t: usize,
     after: &[f64; LEVEL_BANDS],
 ) -> Result<[f64; LEVEL_BANDS], StepError> {
@@ -133,15 +241,11 @@ fn step_values(
         .map(|(j, engine)| {
             engine.set_water(t, *after);
             let fill = j as f64 / LEVEL_BANDS as f64;
-            let mut state = State {
-                level: vec![0.0; model.nodes.len()],
-                mix: Vec::new(),
-            };
+            let state = State::at_fill(model, net, t, fill, memory);
             let mut stored = 0i64;
             for (n, x) in net.store.iter().enumerate() {
                 if x.is_some() {
                     let v = plan.storage[n][0];
-                    state.level[n] = fill * v;
                     stored += round_i64(fill * v * MWH_PER_GWH).clamp(0, (v * MWH_PER_GWH) as i64);
                 }
             }

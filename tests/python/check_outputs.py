@@ -40,7 +40,7 @@ IAMC_STATISTICS = {
 }
 IAMC_UNITS = {"TWh": ("TWh/yr", 1.0), "EUR m": ("million EUR/yr", 1.0),
               "share": ("%", 100.0), "index": ("dimensionless", 1.0),
-              "%": ("%", 1.0)}
+              "%": ("%", 1.0), "EUR/MWh": ("EUR/MWh", 1.0)}
 
 
 def fail(msg):
@@ -116,11 +116,11 @@ def check_tidy(out, summary):
 
     # Differences are rows of the metric itself; over common random numbers
     # their mean is the difference of the two policies' means, up to the
-    # grid every value is quantised to (src/sim/metrics.rs): 1e-3 EUR m,
-    # 1e-4 TWh, 1e-5 for shares and indices. Each mean is off by at most
+    # grid every value is quantised to (src/sim/metrics.rs): 1e-3 EUR m and
+    # EUR/MWh, 1e-4 TWh, 1e-5 for shares and indices. Each mean is off by at most
     # half a step, so 2 steps is a safe bound; a difference against the
     # wrong policy or period is off by far more.
-    grid = {"EUR m": 1e-3, "TWh": 1e-4, "share": 1e-5, "index": 1e-5}
+    grid = {"EUR m": 1e-3, "TWh": 1e-4, "share": 1e-5, "index": 1e-5, "EUR/MWh": 1e-3}
     diffs = df[df["statistic"] == "diff_mean"]
     if len(diffs) != len(summary["differences"]):
         fail("not one diff_mean row per paired difference")
@@ -180,7 +180,7 @@ def check_iamc(out, summary):
         fail(f"scenarios {df.scenario}, want {want_scen}")
     if "Europe" not in df.region or "EUROPE" in df.region:
         fail(f"regions {df.region}")
-    allowed = {"TWh/yr", "million EUR/yr", "%", "dimensionless"}
+    allowed = {"TWh/yr", "million EUR/yr", "%", "dimensionless", "EUR/MWh"}
     if not set(df.unit) <= allowed:
         fail(f"units {set(df.unit) - allowed} are not in {allowed}")
     for v in df.variable:
@@ -242,6 +242,8 @@ IAMC_NAMES = {
     "exposure_volume": "Gas|Ownership Exposure|Volume",
     "exposure_revenue": "Gas|Ownership Exposure|Tariff Revenue",
     "take_or_pay": "Gas|Take-or-Pay Liability", "n_minus_1": "Gas|N-1 Indicator",
+    "consumption": "Gas|Consumption", "demand_response": "Gas|Demand Response",
+    "lng_imports": "Gas|Imports|LNG", "price": "Gas|Price", "bill": "Gas|Consumer Bill",
 }
 
 

@@ -28,6 +28,8 @@ pub const DEFAULT_COMPETING_ELASTICITY: f64 = -0.3;
 pub(in crate::scenario) struct SectorDefaults {
     elasticity: [f64; 3],
     switching: Option<(f64, f64)>,
+    /// Long-run elasticities where given.
+    long_run: [Option<f64>; 3],
 }
 
 impl Ctx<'_> {
@@ -41,6 +43,7 @@ impl Ctx<'_> {
                     DEFAULT_PRICE_CAP,
                     DEFAULT_VOLL_FACTOR * DEFAULT_PRICE_CAP,
                 ),
+                adjustment_days: f64::INFINITY,
             });
         };
         let reference = self.qpos(
@@ -56,7 +59,7 @@ impl Ctx<'_> {
             self.err(
                 &m.reference_price.span(),
                 format!(
-                    "market.reference_price {} must be above 0 and below the price cap ({cap} EUR/MWh)",
+                    "market.reference_price \"{}\" must be above 0 and below the price cap ({cap} EUR/MWh)",
                     m.reference_price.text()
                 ),
                 "use the average price of the year the demand figures describe, e.g. \"47 EUR/MWh\" for 2021",
@@ -80,10 +83,23 @@ impl Ctx<'_> {
             }
             Some(v)
         })?;
+        let adjustment_days = self.opt(&m.adjustment_time, 365.25, |c, q| {
+            let d = c.qpos(q, Dimension::Duration, "market.adjustment_time")?;
+            if d <= 0.0 {
+                c.err(
+                    &q.span(),
+                    "market.adjustment_time must be positive",
+                    "use e.g. \"12 month\"",
+                );
+                return None;
+            }
+            Some(d)
+        })?;
         Some(MarketM {
             reference_price: Some(reference),
             price_cap: cap,
             curtailment_value: curtailment(cap, voll),
+            adjustment_days,
         })
     }
 
@@ -91,10 +107,33 @@ impl Ctx<'_> {
         let mut d = SectorDefaults {
             elasticity: DEFAULT_ELASTICITY,
             switching: None,
+            long_run: [None; 3],
         };
         if let Some(m) = m {
             if let Some(e) = &m.elasticity {
                 self.elasticities(e, &mut d.elasticity, "market.elasticity");
+            }
+            if let Some(e) = &m.long_run_elasticity {
+                let mut lr = [f64::NAN; 3];
+                self.elasticities(e, &mut lr, "market.long_run_elasticity");
+                d.long_run = lr.map(|x| (!x.is_nan()).then_some(x));
+                for (s, v) in [&e.protected, &e.industry, &e.power]
+                    .into_iter()
+                    .enumerate()
+                {
+                    if let (Some(v), Some(lr)) = (v, d.long_run[s])
+                        && lr > d.elasticity[s]
+                    {
+                        self.err(
+                            &v.span(),
+                            format!(
+                                "market.long_run_elasticity.{} = {lr} is weaker than the short-run {}",
+                                SECTOR_NAMES[s], d.elasticity[s]
+                            ),
+                            "demand adapts more in the long run: use a value at or below the short-run elasticity",
+                        );
+                    }
+                }
             }
             if let Some(f) = &m.fuel_switching {
                 d.switching = self.switching(f, "market.fuel_switching");
@@ -166,11 +205,17 @@ impl Ctx<'_> {
                 }
             }
         }
-        Some(node_curve(
-            &sectors,
-            market.reference_price,
-            market.price_cap,
-        ))
+        let mut curve = node_curve(&sectors, market.reference_price, market.price_cap);
+        if market.reference_price.is_some() {
+            for (s, sector) in sectors.iter().enumerate() {
+                if let (SectorCurve::Elastic { elasticity, .. }, Some(lr)) =
+                    (sector, defaults.long_run[s])
+                {
+                    curve.adapt[s] = (lr - elasticity).min(0.0);
+                }
+            }
+        }
+        Some(curve)
     }
 
     fn tranches(&mut self, list: &[TrancheSpec], s: usize, cap: f64) -> Option<Vec<(f64, f64)>> {
@@ -231,7 +276,7 @@ impl Ctx<'_> {
             self.err(
                 &m.reference_price.span(),
                 format!(
-                    "lng_market.reference_price {} must be above 0 and below the price cap ({cap} EUR/MWh)",
+                    "lng_market.reference_price \"{}\" must be above 0 and below the price cap ({cap} EUR/MWh)",
                     m.reference_price.text()
                 ),
                 "use the competing market's average price, e.g. a JKM level",

@@ -61,9 +61,11 @@ pub(super) struct ArcLists {
     pub competing: Vec<(usize, usize)>,
     /// (arc, origin) of LNG sales to the competing market.
     pub lng_competing: Vec<(usize, usize)>,
-    /// Per storage node: (node, inject arc, withdraw arc, first level arc;
-    /// the level arcs are consecutive, `LEVEL_BANDS + 1` of them).
+    /// Per storage node: (node, inject arc, withdraw arc, first keep arc;
+    /// the keep arcs below and above the target are consecutive).
     pub storage: Vec<(usize, usize, usize, usize)>,
+    /// First of the `LEVEL_BANDS` consecutive arcs of the storage pool.
+    pub level: Option<usize>,
     /// (arc, sending node) of every arc from one node to another.
     pub node_to_node: Vec<(usize, usize)>,
     /// (arc, pipeline, sending node) of pipeline and rights arcs between nodes.
@@ -132,16 +134,22 @@ impl ArcLists {
             });
             match arc.kind {
                 ArcKind::Inject(n) => {
-                    let first = a + 2;
                     debug_assert!(matches!(net.arcs[a + 1].kind, ArcKind::Withdraw(m) if m == n));
                     debug_assert!(matches!(
-                        net.arcs[first + LEVEL_BANDS].kind,
-                        ArcKind::Level {
-                            band: LEVEL_BANDS,
+                        net.arcs[a + 3].kind,
+                        ArcKind::Keep {
+                            below_target: false,
                             ..
                         }
                     ));
-                    l.storage.push((n, a, a + 1, first));
+                    l.storage.push((n, a, a + 1, a + 2));
+                }
+                ArcKind::Level(0) => {
+                    debug_assert!(matches!(
+                        net.arcs[a + LEVEL_BANDS - 1].kind,
+                        ArcKind::Level(b) if b == LEVEL_BANDS - 1
+                    ));
+                    l.level = Some(a);
                 }
                 ArcKind::Demand { node, tranche } => {
                     l.tranche_arc[node][tranche] = Some(a);
@@ -225,7 +233,8 @@ impl ArcLists {
                 ArcKind::OriginSupply(_)
                 | ArcKind::CapGate(_)
                 | ArcKind::LngPool
-                | ArcKind::Level { .. }
+                | ArcKind::Keep { .. }
+                | ArcKind::Level(_)
                 | ArcKind::Bypass => None,
             };
             if let Some(r) = rec {

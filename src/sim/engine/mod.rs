@@ -92,13 +92,17 @@ impl Draws {
     }
 }
 
-/// Storage carried from step to step.
+/// What a trial carries from step to step: storage and how far demand
+/// has adapted to the prices so far.
 #[derive(Debug, Clone)]
 pub struct State {
     /// Level per node, GWh.
     pub level: Vec<f64>,
     /// Origin mix of each node's storage, row-major nodes × countries.
     pub mix: Vec<f64>,
+    /// Per node and sector: the reference demand as a share of the file's
+    /// (1 until lasting prices move it, see `DemandCurve::adapt`).
+    pub memory: Vec<[f64; 3]>,
 }
 
 impl State {
@@ -118,9 +122,43 @@ impl State {
                     .map_or(0.0, |s| s.volume * s.initial_fill)
             })
             .collect();
-        State { level, mix }
+        State {
+            level,
+            mix,
+            memory: vec![[1.0; 3]; model.nodes.len()],
+        }
+    }
+
+    /// Storage at `fill` of each node's working volume in step `t`, demand
+    /// memory `memory` (for the valuation, which needs no mix).
+    pub fn at_fill(
+        model: &Model,
+        net: &Network,
+        t: usize,
+        fill: f64,
+        memory: &[[f64; 3]],
+    ) -> State {
+        State {
+            level: (0..model.nodes.len())
+                .map(|n| {
+                    if net.store[n].is_some() {
+                        fill * net.steps[t].storage[n][0]
+                    } else {
+                        0.0
+                    }
+                })
+                .collect(),
+            mix: Vec::new(),
+            memory: memory.to_vec(),
+        }
     }
 }
+
+/// Floor and ceiling of the demand memory: lasting high prices cut the
+/// reference demand to a quarter at most, and prices below the reference
+/// price do not raise it above the file's demand (that demand was built
+/// under the prices before the horizon; docs/model.md).
+pub const MEMORY_RANGE: (f64, f64) = (0.25, 1.0);
 
 /// What one step produced, per node unless said otherwise. GWh unless said.
 #[derive(Debug, Clone, Default)]
@@ -429,12 +467,38 @@ impl<'a> Engine<'a> {
         for n in 0..self.model.nodes.len() {
             self.out.price[n] = to_price(self.marginal[self.net.node(n)]);
         }
+        self.adapt_demand(t, state);
         self.out.competing_price = if self.model.lng.is_some() {
             to_price(self.marginal[self.net.competing])
         } else {
             f64::NAN
         };
         self.record(t, state)
+    }
+
+    /// Move each sector's demand memory towards what the long-run curve
+    /// gives at this step's price: m ← m + (1 − e^(−days/τ)) · (target − m),
+    /// target = (price / reference price)^adapt.
+    fn adapt_demand(&self, t: usize, state: &mut State) {
+        let market = &self.model.market;
+        let Some(p0) = market.reference_price else {
+            return;
+        };
+        let rate = 1.0 - (-self.net.steps[t].days / market.adjustment_days).exp();
+        if rate <= 0.0 {
+            return;
+        }
+        for (n, node) in self.model.nodes.iter().enumerate() {
+            let price = self.out.price[n].max(1e-3);
+            for s in 0..3 {
+                let e = node.curve.adapt[s];
+                if e != 0.0 {
+                    let target = (price / p0).powf(e).clamp(MEMORY_RANGE.0, MEMORY_RANGE.1);
+                    let m = &mut state.memory[n][s];
+                    *m += rate * (target - *m);
+                }
+            }
+        }
     }
 
     /// Limit the exports of nodes that are curtailed while exporting to

@@ -1,7 +1,7 @@
 //! Filling the solver's integer inputs for one step: capacities after the
 //! trial's random factors, demand split over the node's curve, the
-//! competing LNG market's curve, storage arcs with their water values, and
-//! the node supplies.
+//! competing LNG market's curve, storage arcs with the penalties of fill
+//! targets and the pool's water values, and the node supplies.
 //!
 //! Integers: flows are MWh and costs cents per MWh. Every capacity rounds
 //! down (the model never invents gas). Each sector's demand is rounded to
@@ -41,15 +41,16 @@ impl Engine<'_> {
         let model = self.model;
         let nn = model.nodes.len();
         let out = &mut self.out;
-        // Demand at the reference price after weather.
+        // Demand at the reference price after demand memory and weather.
         for n in 0..nn {
             let z = draws.weather[n] * model.nodes[n].weather_sensitivity;
-            for ((d, &base), w) in out.demand[n]
+            for (((d, &base), w), &m) in out.demand[n]
                 .iter_mut()
                 .zip(&plan.demand[n])
                 .zip(WEATHER_WEIGHT)
+                .zip(&state.memory[n])
             {
-                *d = (base * (1.0 + z * w)).max(0.0);
+                *d = (base * m * (1.0 + z * w)).max(0.0);
             }
         }
         for n in 0..nn {
@@ -194,51 +195,41 @@ impl Engine<'_> {
             source += d;
         }
         // Storage: the level at the start is the storage node's supply; the
-        // level at the end fills bands of the working volume from the
-        // bottom, each worth its water value (plus the target penalty below
-        // a target).
+        // level at the end passes through the node's keep arcs (the part
+        // below its fill target worth the target's penalty) into the pool,
+        // whose bands of the region's working volume fill from the bottom,
+        // each worth its water value.
         let mut volume_total: i64 = 0;
-        for &(node, _, _, first) in &self.lists.storage {
+        for &(node, _, _, keep) in &self.lists.storage {
             let v = ((plan.storage[node][0] * MWH_PER_GWH) as i64).max(0);
             let level = round_i64(state.level[node] * MWH_PER_GWH).clamp(0, v);
-            let target = plan.target[node].map(|x| round_i64(x * v as f64).clamp(0, v));
-            let penalty = plan.penalty[node];
-            let mut extra = 0;
-            for j in 0..LEVEL_BANDS {
-                let lo = v * j as i64 / LEVEL_BANDS as i64;
-                let hi = v * (j as i64 + 1) / LEVEL_BANDS as i64;
-                let value = self.water[t][j];
-                let (below, above) = match target {
-                    Some(t) if t >= hi => (hi - lo, 0),
-                    Some(t) if t > lo => (t - lo, hi - t),
-                    _ => (0, hi - lo),
-                };
-                // Band j keeps the part below the target (or all of it);
-                // the one band a target splits puts its upper part on the
-                // spare arc.
-                let (a, spare) = (first + j, first + LEVEL_BANDS);
-                if below > 0 {
-                    self.cap[a] = below;
-                    self.cost[a] = -round_i64((value + penalty) * COST_SCALE);
-                    if above > 0 {
-                        self.cap[spare] = above;
-                        self.cost[spare] = -round_i64(value * COST_SCALE);
-                        extra += 1;
-                    }
-                } else {
-                    self.cap[a] = above;
-                    self.cost[a] = -round_i64(value * COST_SCALE);
-                }
-            }
-            if extra == 0 {
-                let spare = first + LEVEL_BANDS;
-                self.cap[spare] = 0;
-                self.cost[spare] = 0;
-            }
+            let below = plan.target[node].map_or(0, |x| round_i64(x * v as f64).clamp(0, v));
+            self.cap[keep] = below;
+            self.cost[keep] = -round_i64(plan.penalty[node] * COST_SCALE);
+            self.cap[keep + 1] = v - below;
+            self.cost[keep + 1] = 0;
             let x = self.net.store[node].expect("listed storage nodes have a storage node");
             self.supply[x] = level;
             source -= level;
             volume_total += v;
+        }
+        if let Some(first) = self.lists.level {
+            // Firm demand before storage: keeping a MWh (its water value
+            // plus any target penalty) is never worth more than the price
+            // cap, so no one is curtailed to fill storage.
+            let penalty = (0..nn)
+                .filter(|&n| plan.target[n].is_some())
+                .map(|n| plan.penalty[n])
+                .fold(0.0, f64::max);
+            let ceiling = (model.market.price_cap - penalty).max(0.0);
+            let bands = LEVEL_BANDS as i64;
+            for j in 0..LEVEL_BANDS {
+                let a = first + j;
+                let value = self.water[t][j].min(ceiling);
+                let j = j as i64;
+                self.cap[a] = volume_total * (j + 1) / bands - volume_total * j / bands;
+                self.cost[a] = -round_i64(value * COST_SCALE);
+            }
         }
         let bypass = self.net.arcs.len() - 1;
         self.cap[bypass] = volume_total;

@@ -133,8 +133,8 @@ impl Engine<'_> {
                     let cap: i64 = parts.iter().sum();
                     if cap > 0 {
                         let x = int_flow[a] as f64 / cap as f64;
-                        for s in 0..3 {
-                            out.response[node][s] += x * parts[s] as f64 / MWH_PER_GWH;
+                        for (r, &part) in out.response[node].iter_mut().zip(&parts) {
+                            *r += x * part as f64 / MWH_PER_GWH;
                         }
                     }
                 }
