@@ -228,6 +228,23 @@ impl Draw for FlowMap {
             draw_panel(
                 panel, ctx, &layout, pol, &period, &flows[i], &stubs[i], max_twh, &head,
             )?;
+            if i == 1 {
+                let changes = largest_changes(&flows[0], &flows[1], 3);
+                if !changes.is_empty() {
+                    let (w, _) = panel.dim_in_pixel();
+                    let st = text_muted(12);
+                    let line = format!(
+                        "Largest changes from {}: {} TWh/y",
+                        ctx.label(&shown[0]),
+                        changes.join(", ")
+                    );
+                    panel.draw(&Text::new(
+                        fit_text(panel, &line, &st, w as i32 - 20),
+                        (8, 26),
+                        anchored(st, HPos::Left, VPos::Top),
+                    ))?;
+                }
+            }
         }
         flow_legend(
             root,
@@ -236,6 +253,33 @@ impl Draw for FlowMap {
             stubs.iter().flatten().any(|s| s.contract),
         )
     }
+}
+
+/// The `n` flows that changed most from `a` to `b` (at least 1 TWh/y), as
+/// "RU→DE +16" texts.
+pub fn largest_changes(a: &[&FlowSummary], b: &[&FlowSummary], n: usize) -> Vec<String> {
+    let key = |f: &FlowSummary| (f.from.clone(), f.to.clone());
+    let mut keys: Vec<(String, String)> = a.iter().chain(b).map(|f| key(f)).collect();
+    keys.sort();
+    keys.dedup();
+    let vol = |set: &[&FlowSummary], k: &(String, String)| {
+        set.iter()
+            .find(|f| key(f) == *k)
+            .map_or(0.0, |f| f.median_twh)
+    };
+    let mut d: Vec<(f64, String)> = keys
+        .iter()
+        .map(|k| (vol(b, k) - vol(a, k), format!("{}→{}", k.0, k.1)))
+        .filter(|(d, _)| d.abs() >= 1.0)
+        .collect();
+    d.sort_by(|x, y| y.0.abs().total_cmp(&x.0.abs()));
+    d.into_iter()
+        .take(n)
+        .map(|(v, k)| {
+            let sign = if v > 0.0 { "+" } else { "\u{2212}" };
+            format!("{k} {sign}{:.0}", v.abs())
+        })
+        .collect()
 }
 
 struct Layout {
@@ -268,7 +312,7 @@ fn layout<DB: DrawingBackend>(
     let span = (x1 - x0).max(y1 - y0).max(2.0);
     let m = span * 0.05;
     (x0, x1, y0, y1) = (x0 - m, x1 + m, y0 - m, y1 + m);
-    let inner = (78.0, 96.0, w - 78.0, h - 70.0);
+    let inner = (78.0, 110.0, w - 78.0, h - 64.0);
     let sc = ((inner.2 - inner.0) / (x1 - x0)).min((inner.3 - inner.1) / (y1 - y0));
     let cx = (inner.0 + inner.2) / 2.0 - sc * (x0 + x1) / 2.0;
     let cy = (inner.1 + inner.3) / 2.0 + sc * (y0 + y1) / 2.0;
@@ -341,7 +385,7 @@ fn layout<DB: DrawingBackend>(
             ext,
             centre,
             towards,
-            (6.0, 40.0, w - 6.0, h - 6.0),
+            (6.0, 54.0, w - 6.0, h - 6.0),
             &placed,
         ));
     }
@@ -376,7 +420,7 @@ fn draw_panel<DB: DrawingBackend>(
     let (w, h) = panel.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
     panel.draw(&Rectangle::new(
-        [(4, 30), (w - 4, h - 2)],
+        [(4, 44), (w - 4, h - 2)],
         PANEL_BG.filled(),
     ))?;
     let hs = text_bold(16);
@@ -612,5 +656,40 @@ mod tests {
                 .unwrap_err()
                 .contains("'other'")
         );
+    }
+
+    #[test]
+    fn largest_changes_rank_by_size() {
+        let f = |from: &str, to: &str, v: f64| FlowSummary {
+            policy: "p".into(),
+            period: "2020".into(),
+            from: from.into(),
+            to: to.into(),
+            median_twh: v,
+            dependency_share: 0.0,
+        };
+        let a = [
+            f("RU", "DE", 100.0),
+            f("UA", "SK", 50.0),
+            f("NO", "DE", 80.0),
+        ];
+        let b = [
+            f("RU", "DE", 116.0),
+            f("UA", "SK", 30.0),
+            f("NO", "DE", 80.5),
+            f("QA-LNG", "FR", 5.0),
+        ];
+        let a: Vec<&FlowSummary> = a.iter().collect();
+        let b: Vec<&FlowSummary> = b.iter().collect();
+        assert_eq!(
+            largest_changes(&a, &b, 2),
+            ["UA→SK \u{2212}20", "RU→DE +16"]
+        );
+        assert_eq!(
+            largest_changes(&a, &b, 9).len(),
+            3,
+            "under 1 TWh/y left out"
+        );
+        assert!(largest_changes(&a, &b, 9).contains(&"QA-LNG→FR +5".to_string()));
     }
 }
