@@ -147,7 +147,8 @@ pub fn draw_fan_panel<DB: DrawingBackend>(
             }
         }
     }
-    for fan in fans {
+    for (i, fan) in fans.iter().enumerate() {
+        let width = layered_width(i, fans.len());
         if let Some(t) = &fan.target {
             for run in finite_runs(t, |s| fin(s.p50)) {
                 let pts: Vec<(i32, i32)> = run.iter().map(|(x, v)| px(*x, *v)).collect();
@@ -158,11 +159,14 @@ pub fn draw_fan_panel<DB: DrawingBackend>(
         for run in finite_runs(&fan.pts, |s| fin(s.p50)) {
             let pts: Vec<(i32, i32)> = run.iter().map(|(x, v)| px(*x, *v)).collect();
             if pts.len() > 1 {
-                area.draw(&PathElement::new(pts.clone(), fan.color.stroke_width(3)))?;
+                area.draw(&PathElement::new(
+                    pts.clone(),
+                    fan.color.stroke_width(width),
+                ))?;
             }
             if few || pts.len() == 1 {
                 for p in pts {
-                    area.draw(&Circle::new(p, 3, fan.color.filled()))?;
+                    area.draw(&Circle::new(p, width.max(3), fan.color.filled()))?;
                 }
             }
         }
@@ -220,7 +224,8 @@ pub fn draw_diff_panel<DB: DrawingBackend>(
             area.draw(&Polygon::new(poly, line.color.mix(0.16).filled()))?;
         }
     }
-    for line in lines {
+    for (i, line) in lines.iter().enumerate() {
+        let width = layered_width(i, lines.len());
         let pts: Vec<(i32, i32)> = line
             .pts
             .iter()
@@ -229,7 +234,10 @@ pub fn draw_diff_panel<DB: DrawingBackend>(
             .collect();
         if line.has_ci {
             if pts.len() > 1 {
-                area.draw(&PathElement::new(pts.clone(), line.color.stroke_width(3)))?;
+                area.draw(&PathElement::new(
+                    pts.clone(),
+                    line.color.stroke_width(width),
+                ))?;
             }
             for p in line.pts.iter().filter(|p| p.1.is_finite()) {
                 let c = plot.px(p.0, p.1);
@@ -239,13 +247,19 @@ pub fn draw_diff_panel<DB: DrawingBackend>(
                         line.color.stroke_width(2),
                     ))?;
                 }
-                area.draw(&Circle::new(c, 3, line.color.filled()))?;
+                area.draw(&Circle::new(c, width.max(3), line.color.filled()))?;
             }
         } else {
             dashed(area, &pts, line.color, 3)?;
         }
     }
     Ok(plot)
+}
+
+/// Line width of series `i` of `n`: earlier series are drawn wider, so a
+/// series that lies on top of an earlier one leaves it visible as a rim.
+pub fn layered_width(i: usize, n: usize) -> u32 {
+    2 + (n.saturating_sub(1 + i)).min(3) as u32
 }
 
 /// A dashed polyline (8 px on, 6 off).
