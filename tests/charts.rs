@@ -288,6 +288,11 @@ fn fixture(name: &str) -> Summary {
             threads: 2,
             command: "gasdep run x.toml".into(),
             focus: vec!["FR".into()],
+            markers: vec![Marker {
+                period: "2012-01".into(),
+                label: "contract starts".into(),
+                policy: Some("lng".into()),
+            }],
         },
         nodes: NODES
             .iter()
@@ -426,6 +431,12 @@ fn every_chart_is_a_png_and_svg_of_the_stated_size_and_not_blank() {
         let name = e.unwrap().file_name().to_string_lossy().into_owned();
         assert!(!name.contains(".tmp-"), "left over {name}");
     }
+    // The run's marked date is on the answer charts.
+    assert!(
+        texts(&svg(dir.path(), "answer_FR"))
+            .iter()
+            .any(|t| t == "contract starts")
+    );
 }
 
 /// Rows of the pixels of `color` (±8 per channel) in column `x`, rows `y0..y1`.

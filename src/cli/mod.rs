@@ -526,6 +526,7 @@ fn run(args: RunArgs, command: String) -> Result<(), Failure> {
         threads,
         command: record.command.clone(),
         focus: Vec::new(),
+        markers: Vec::new(),
     };
     let summary = summarize(&prep, &acc, run);
     let chart_opts = charts::ChartOptions {
@@ -819,6 +820,7 @@ fn merge(
         threads: r0.threads,
         command,
         focus: Vec::new(),
+        markers: Vec::new(),
     };
     let summary = summarize(&prep, &acc, run);
     let text = std::fs::read_to_string(first_dir.join("scenario.toml"))

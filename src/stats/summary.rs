@@ -93,6 +93,21 @@ pub struct RunInfo {
     /// `--focus`): shown first, beside Europe. Empty: Europe only.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub focus: Vec<String>,
+    /// Dates the answer charts mark, e.g. a contract's first delivery.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub markers: Vec<Marker>,
+}
+
+/// A date marked on the charts over time.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Marker {
+    /// `YYYY-MM` or `YYYY` (then 1 January).
+    pub period: String,
+    /// Short text beside the mark, e.g. "contract starts".
+    pub label: String,
+    /// The policy it belongs to, if any (drawn in its colour).
+    #[serde(default)]
+    pub policy: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use super::data::{Ctx, diff_unit, display_factor, metric_label};
 use super::fan::mean_differences;
 use super::layout::{time_range, y_label_width};
-use super::panels::{DiffLine, PanelSpec, diff_values, draw_diff_panel, fit_diffs};
+use super::panels::{DiffLine, PanelSpec, diff_values, draw_diff_panel, draw_markers, fit_diffs};
 use super::style::{MUTED, Swatch, frame, legend, no_data, panel_message, text_bold};
 use super::{Chart, ChartInfo, Draw, DrawResult};
 
@@ -38,7 +38,7 @@ pub fn plan(ctx: &Ctx<'_>) -> Vec<Box<dyn Chart>> {
                     id: format!("answer_{node}"),
                     title: format!("{name}: what each policy changes against “{base}”"),
                     guide: format!(
-                        "For {name}, the difference each policy makes against the baseline (“{base}”), year by year: traced dependency share, curtailment, the gas bill (the supply cost while the run has no prices) and ownership exposure. Each line is the mean over trials of (policy − baseline) in the same trial, with the same weather and disruptions, so it is the policy's effect and not noise; the band is its 95 % confidence interval. A band that leaves zero is an effect the run resolves. A dashed line without band is a difference of means where the summary keeps no paired statistics."
+                        "For {name}, the difference each policy makes against the baseline (“{base}”), year by year: traced dependency share, curtailment, the gas bill (the supply cost while the run has no prices) and ownership exposure. Each line is the mean over trials of (policy − baseline) in the same trial, with the same weather and disruptions, so it is the policy's effect and not noise; the band is its 95 % confidence interval. A band that leaves zero is an effect the run resolves. A dashed line without band is a difference of means where the summary keeps no paired statistics. Thin dashed verticals mark the dates the run names (e.g. a contract's first delivery)."
                     ),
                     answer: true,
                 },
@@ -164,7 +164,8 @@ impl Draw for Answer {
                 x_labels: true,
                 x_ticks: None,
             };
-            draw_diff_panel(cell, &spec, &y, &slot.suffix, &slot.lines)?;
+            let plot = draw_diff_panel(cell, &spec, &y, &slot.suffix, &slot.lines)?;
+            draw_markers(cell, &plot, &ctx.markers, true)?;
         }
         let mut leg: Vec<(String, Swatch)> = ctx
             .others()

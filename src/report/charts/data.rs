@@ -4,7 +4,7 @@
 
 use plotters::style::RGBColor;
 
-use super::layout::period_x;
+use super::layout::{marker_x, period_x};
 use super::style::{group_thousands, one_line, policy_color};
 use crate::stats::summary::{PairedDifference, REGION, Series, Stat, Summary};
 
@@ -24,6 +24,8 @@ pub struct Ctx<'a> {
     pub caption: String,
     /// Focus nodes present in the summary, then [`REGION`].
     pub questions: Vec<String>,
+    /// Dates to mark on charts over time: (x, label, colour).
+    pub markers: Vec<(f64, String, RGBColor)>,
 }
 
 impl<'a> Ctx<'a> {
@@ -53,11 +55,25 @@ impl<'a> Ctx<'a> {
                 });
             }
         }
+        let markers = s
+            .run
+            .markers
+            .iter()
+            .filter_map(|m| {
+                let color = m
+                    .policy
+                    .as_ref()
+                    .and_then(|p| policies.iter().find(|q| &q.id == p))
+                    .map_or(super::style::INK, |q| q.color);
+                Some((marker_x(&m.period)?, one_line(&m.label), color))
+            })
+            .collect();
         Ctx {
             s,
             policies,
             caption: run_caption(s),
             questions: question_nodes(s),
+            markers,
         }
     }
 

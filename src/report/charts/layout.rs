@@ -218,6 +218,17 @@ pub fn period_x(p: &str) -> Option<f64> {
     }
 }
 
+/// Month index of the start of a `YYYY-MM` period or of 1 January `YYYY`.
+pub fn marker_x(p: &str) -> Option<f64> {
+    period_x(p).map(|x| {
+        if p.trim().len() == 4 {
+            x - 6.0
+        } else {
+            x - 0.5
+        }
+    })
+}
+
 /// Ticks of a month-index axis: January of every 1/2/5/10… years for long
 /// spans, every 1/2/3/6 months under two years; labels `YYYY` or `YYYY-MM`.
 pub fn time_ticks(lo: f64, hi: f64) -> Vec<(f64, String)> {

@@ -256,6 +256,44 @@ pub fn draw_diff_panel<DB: DrawingBackend>(
     Ok(plot)
 }
 
+/// Vertical dashed marks at dates (x, label, colour) inside `plot`; labels
+/// (when `labels`) at the top, stacked so none overlaps another.
+pub fn draw_markers<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    plot: &Plot,
+    marks: &[(f64, String, RGBColor)],
+    labels: bool,
+) -> DrawResult {
+    let st = text_bold(12);
+    let mut placed: Vec<(i32, i32, i32)> = vec![];
+    for (x, label, color) in marks {
+        if !plot.x.contains(*x) {
+            continue;
+        }
+        let px = plot.x.px(*x).round() as i32;
+        dashed(area, &[(px, plot.t), (px, plot.b)], *color, 1)?;
+        if !labels {
+            continue;
+        }
+        let w = super::style::text_width(area, label, &st);
+        let x0 = if px + 4 + w <= plot.r {
+            px + 4
+        } else {
+            px - 4 - w
+        };
+        let mut y = plot.t + 2;
+        while placed
+            .iter()
+            .any(|&(a, b, py)| py == y && x0 < b && x0 + w > a)
+        {
+            y += 14;
+        }
+        placed.push((x0, x0 + w, y));
+        area.draw(&Text::new(label.clone(), (x0, y), st.clone().color(color)))?;
+    }
+    Ok(())
+}
+
 /// Line width of series `i` of `n`: earlier series are drawn wider, so a
 /// series that lies on top of an earlier one leaves it visible as a rim.
 pub fn layered_width(i: usize, n: usize) -> u32 {
