@@ -6,6 +6,7 @@
 //! please report it); 130 interrupted (Ctrl-C or SIGTERM), with earlier
 //! results left untouched.
 
+mod compare;
 mod inspect;
 mod progress;
 
@@ -58,16 +59,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Charts::All)]
         charts: Charts,
     },
-    /// Overlay finished runs of different scenarios in one comparison report.
-    Compare {
-        #[arg(required = true)]
-        runs: Vec<PathBuf>,
-        /// Output folder (default: output/comparison).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        #[arg(long, value_enum, default_value_t = Charts::All)]
-        charts: Charts,
-    },
+    /// Overlay finished runs, like for like, in one comparison report.
+    Compare(compare::CompareArgs),
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
@@ -120,6 +113,10 @@ pub struct RunArgs {
     pub quiet: bool,
     #[arg(long, value_enum, default_value_t = Charts::All)]
     pub charts: Charts,
+    /// The two policies of the flow map, e.g. `no-deal,deal` (default: the
+    /// baseline and the first other policy).
+    #[arg(long, value_name = "A,B")]
+    pub flow_map_policies: Option<String>,
 }
 
 /// Why a command failed, with its exit code.
@@ -190,7 +187,7 @@ pub fn main_with(cli: Cli, command_line: String) -> i32 {
             force,
             charts,
         } => merge(&shards, out, force, charts, command_line),
-        Command::Compare { runs, out, charts } => compare(&runs, out, charts),
+        Command::Compare(args) => compare::compare(args),
     };
     match result {
         Ok(()) => 0,
@@ -447,6 +444,17 @@ fn run(args: RunArgs, command: String) -> Result<(), Failure> {
     }
     let prep = crate::sim::run::on_pool(threads, || Prepared::new(model, &policies))
         .map_err(|e| Failure::Internal(e.to_string()))?;
+    let run_ids: Vec<&str> = prep
+        .policies
+        .iter()
+        .map(|&p| prep.model.policies[p].id.as_str())
+        .collect();
+    let flow_pair = args
+        .flow_map_policies
+        .as_deref()
+        .map(|a| charts::flow_map::parse_pair(a, &run_ids))
+        .transpose()
+        .map_err(Failure::Input)?;
     let range = match shard {
         Some((k, n)) => shard_range(trials, k, n),
         None => 0..trials,
@@ -521,9 +529,23 @@ fn run(args: RunArgs, command: String) -> Result<(), Failure> {
         wall_seconds: record.wall_seconds,
         threads,
         command: record.command.clone(),
+        focus: Vec::new(),
+        markers: Vec::new(),
     };
     let summary = summarize(&prep, &acc, run);
-    write_results(&out, &summary, &record, &text, args.charts, threads)?;
+    let chart_opts = charts::ChartOptions {
+        flow_policies: flow_pair,
+        ..charts::ChartOptions::default()
+    };
+    write_results(
+        &out,
+        &summary,
+        &record,
+        &text,
+        args.charts,
+        &chart_opts,
+        threads,
+    )?;
     if !args.quiet {
         print_headline(&summary);
         println!(
@@ -561,6 +583,7 @@ fn write_results(
     record: &RunRecord,
     text: &str,
     charts_opt: Charts,
+    chart_opts: &charts::ChartOptions,
     threads: usize,
 ) -> Result<(), Failure> {
     let staging = Staging::new(out).map_err(|e| io_err("create", out, e))?;
@@ -585,9 +608,13 @@ fn write_results(
                     json.map(|j| (j, csv, iamc))
                 },
                 || {
-                    charts_opt
-                        .formats()
-                        .map(|formats| charts::write_charts(summary, &staging.dir, formats))
+                    charts_opt.formats().map(|formats| {
+                        let opts = charts::ChartOptions {
+                            formats,
+                            ..chart_opts.clone()
+                        };
+                        charts::write_charts_with(summary, &staging.dir, &opts)
+                    })
                 },
             )
         });
@@ -796,37 +823,22 @@ fn merge(
         wall_seconds: wall,
         threads: r0.threads,
         command,
+        focus: Vec::new(),
+        markers: Vec::new(),
     };
     let summary = summarize(&prep, &acc, run);
     let text = std::fs::read_to_string(first_dir.join("scenario.toml"))
         .map_err(|e| io_err("read", &first_dir.join("scenario.toml"), e))?;
-    write_results(&out, &summary, &record, &text, charts_opt, all_cores())?;
+    let opts = charts::ChartOptions::default();
+    write_results(
+        &out,
+        &summary,
+        &record,
+        &text,
+        charts_opt,
+        &opts,
+        all_cores(),
+    )?;
     println!("merged {} shards into {}", dirs.len(), out.display());
     Ok(())
-}
-
-fn compare(runs: &[PathBuf], out: Option<PathBuf>, charts_opt: Charts) -> Result<(), Failure> {
-    let mut summaries = Vec::new();
-    for r in runs {
-        let path = r.join("summary.json");
-        let text = std::fs::read_to_string(&path).map_err(|e| io_err("read", &path, e))?;
-        let s: Summary = serde_json::from_str(&text).map_err(|e| {
-            Failure::Input(format!("{}: not a gasdep summary ({e})", path.display()))
-        })?;
-        summaries.push(s);
-    }
-    let out = out.unwrap_or_else(|| Path::new("output").join("comparison"));
-    let formats = charts_opt.formats().unwrap_or(Formats::Png);
-    let staging = Staging::new(&out).map_err(|e| io_err("create", &out, e))?;
-    match html::write_comparison(&summaries, &staging.dir, formats) {
-        Ok(_) => {
-            staging.commit().map_err(|e| io_err("write", &out, e))?;
-            println!("wrote {}", out.display());
-            Ok(())
-        }
-        Err(e) => {
-            staging.abandon();
-            Err(Failure::Input(e.to_string()))
-        }
-    }
 }

@@ -1,26 +1,27 @@
-//! The self-contained HTML reports: `report.html` of a run and
-//! `comparison.html` of `gasdep compare`.
+//! The self-contained HTML report of a run, `report.html`.
 //!
-//! Role: put the charts of [`super::charts`] next to the numbers a reader
-//! quotes (headline table, paired differences, event probabilities) and a
-//! paragraph per chart saying how to read it.
+//! Role: answer the run's question first. The page opens with the headline
+//! of each focus country and of Europe over the whole horizon, then the
+//! answer charts (paired differences over time), an explorer that redraws
+//! fan and difference charts for any country, metric, policy and year from
+//! data embedded in the page, the other charts, and the long tables last,
+//! their zero rows folded.
 //!
-//! Inputs: a [`Summary`] (or several) and the chart files already written.
-//! Output: one HTML file with PNG (or, when only SVG exists, SVG) images
-//! inlined as base64 `data:` URIs, CSS inline, no external resource, so the
-//! file can be mailed or archived alone.
+//! Inputs: a [`Summary`] and the chart files already written. Output: one
+//! HTML file with PNG (or, when only SVG exists, SVG) images inlined as
+//! base64 `data:` URIs, CSS and script inline, no external resource, so the
+//! file works from `file://`, offline, mailed or archived alone.
 //!
 //! Invariant: every string that comes from the summary passes through
-//! [`escape`]; scenario names are user input and may contain markup.
+//! [`escape`] (scenario names are user input and may contain markup), and
+//! the embedded JSON through [`super::explorer::script_safe`].
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::charts::{
-    self, COMPARISON_CHART_ID, Formats, HEADLINE_METRICS, ReportError, display_factor,
-    find_difference, find_series, fmt_num, last_year, policy_color_hex, stat_at, write_atomic,
-};
-use crate::stats::summary::{REGION, Summary};
+use super::charts::{self, ChartInfo, ChartOptions, ReportError, write_atomic};
+use super::{explorer, tables};
+use crate::stats::summary::Summary;
 
 /// Standard base64 (RFC 4648 §4, with `=` padding).
 pub fn base64(bytes: &[u8]) -> String {
@@ -60,54 +61,8 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// Title and reading guide of each chart, by id.
-fn chart_text(id: &str) -> (&'static str, &'static str) {
-    match id {
-        "dependency_fan" => (
-            "Traced dependency over time",
-            "The share of Europe's gas consumption that comes, traced through storage and re-exports, from the dependency countries, month by month. Each policy has its own colour: the line is the median over trials, the dark band holds the middle half of trials (25–75 %), the light band 90 % of them (5–95 %). The axis is always 0–100 % so charts of different runs can be laid side by side.",
-        ),
-        "policy_comparison" => (
-            "Headline metrics by policy",
-            "Four panels for the last year of the horizon: dependency share, unserved demand as a share of demand, storage fill on 1 November and supply cost. Boxes span 25–75 % of trials, whiskers 5–95 %, the dark bar is the median. Under each policy, the mean paired difference against the baseline with its 95 % confidence interval: both policies faced the same random weather and disruptions in each trial, so the difference is the policy's effect, not noise. Bold differences exclude zero.",
-        ),
-        "dependency_by_country" => (
-            "Dependency by country",
-            "The median traced dependency share of each country (and of the region) in one year, one bar per policy; whiskers span 25–75 % of trials. Countries are sorted by the baseline's median, the most dependent at the top.",
-        ),
-        "storage_fill_fan" => (
-            "Storage fill",
-            "Europe's storage fill as a share of working volume, month by month, with the same bands as the dependency chart. A dashed line shows a policy's storage target trajectory when it has one: a median below it means the target is missed in most trials.",
-        ),
-        "curtailment_exceedance" => (
-            "Risk of unserved demand",
-            "For each level x of unserved demand (as a share of a year's demand), the probability that a year of the horizon exceeds it. A curve further down and to the left is safer. The curve is interpolated between reported percentiles, so read it as an approximation between the 5, 25, 50, 75 and 95 % points.",
-        ),
-        "flow_map" => (
-            "Median flows",
-            "A schematic map of median annual flows between countries and from supply origins (squares at the edge) in one year. Line width grows with the volume, colour shows the traced share of dependency-country gas in the flow (green none, red all); country circles are tinted by their own dependency share. The baseline is shown, beside the last policy when there are several.",
-        ),
-        COMPARISON_CHART_ID => (
-            "Dependency across runs",
-            "The region's traced dependency share under the baseline policy of each run: median line and 25–75 % band. Runs are separate simulations with their own random draws, so differences between them are not paired.",
-        ),
-        _ => ("Chart", ""),
-    }
-}
-
-const CSS: &str = r#"
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#212529;max-width:1240px;margin:2rem auto;padding:0 1.2rem;line-height:1.5;background:#fff}
-h1{font-size:1.9rem;margin:.2rem 0 .3rem}h2{font-size:1.35rem;margin-top:2.4rem;border-bottom:1px solid #dee2e6;padding-bottom:.2rem}
-.meta{color:#646a73;font-size:.95rem}.desc{font-size:1.05rem;max-width:60rem}
-table{border-collapse:collapse;margin:1rem 0;font-size:.92rem;font-variant-numeric:tabular-nums}
-th,td{padding:.35rem .7rem;border-bottom:1px solid #e9ecef;text-align:right;vertical-align:top}
-th{background:#f6f8fa;font-weight:600}th:first-child,td:first-child{text-align:left}
-.range{color:#646a73;font-size:.85em;display:block}.sig{font-weight:600}
-.sw{display:inline-block;width:.8rem;height:.8rem;border-radius:2px;margin-right:.4rem;vertical-align:-1px}
-figure{margin:1rem 0 0}figure img{width:100%;height:auto;border:1px solid #e9ecef}
-figcaption,.read{max-width:60rem;color:#343a40}
-footer{margin-top:3rem;color:#646a73;font-size:.85rem;border-top:1px solid #dee2e6;padding-top:.6rem}
-"#;
+/// The report's style sheet.
+const CSS: &str = include_str!("report.css");
 
 /// Writes `report.html` (atomically) for one run.
 pub fn write_report(
@@ -116,22 +71,42 @@ pub fn write_report(
     path: &Path,
 ) -> Result<(), ReportError> {
     let s = summary;
+    let questions = charts::data::question_nodes(s);
+    let infos = charts::chart_infos(s, &ChartOptions::default());
     let mut h = String::new();
-    let title = format!("gasdep: {}", s.scenario.name);
-    page_head(&mut h, &title);
+    page_head(&mut h, &format!("gasdep: {}", s.scenario.name));
     let _ = write!(
         h,
-        "<h1>{}</h1>\n<p class=\"meta\">{} to {} · step {} · {} trials · seed {} · dependency origins: {} · gasdep {} (schema {})</p>\n",
+        "<h1>{}</h1>\n<p class=\"meta\">{} to {} · {} trials · seed {} · dependency origins: {} · gasdep {} (schema {})</p>\n",
         escape(&s.scenario.name),
         escape(&s.scenario.start),
         escape(&s.scenario.end),
-        escape(&s.scenario.step),
         s.run.trials,
         s.run.seed,
         escape(&s.scenario.dependency_countries.join(", ")),
         escape(&s.gasdep_version),
         s.schema_version,
     );
+    h.push_str("<nav class=\"toc\">");
+    for q in &questions {
+        let _ = write!(
+            h,
+            "<a href=\"#headline-{}\">{}</a>",
+            escape(q),
+            escape(&tables::node_title(s, q))
+        );
+    }
+    h.push_str("<a href=\"#answer\">Answer</a><a href=\"#explore\">Explore</a><a href=\"#charts\">Charts</a><a href=\"#tables\">Tables</a></nav>\n");
+    h.push_str("<p class=\"read\">Over the whole horizon: each column is read in its worst year (in its header: the year the worst policy is worst). Per cell, the median over trials (the mean when the median is zero), the range of 90 % of trials, the mean paired difference from the baseline in that year with its 95 % interval (bold when it excludes zero), and the policy's own worst year when it is another. Risk: the probability that curtailment exceeds 1 % of the year's demand.</p>\n");
+    for q in &questions {
+        tables::headline(&mut h, s, q);
+    }
+    h.push_str("<h2 id=\"answer\">The answer: what each policy changes</h2>\n");
+    figures(&mut h, chart_files, infos.iter().filter(|i| i.answer))?;
+    h.push_str("<h2 id=\"explore\">Explore the results</h2>\n<p class=\"read\">Pick a country, a metric, the policies and a year: the charts and the table are redrawn from the run's numbers, which this page carries (nothing is fetched). Hover over a chart for its values; the button downloads the table shown as CSV.</p>\n<div id=\"explorer\"><noscript>The explorer needs JavaScript; the charts and tables of this page do not.</noscript></div>\n");
+    h.push_str("<h2 id=\"charts\">Charts</h2>\n");
+    figures(&mut h, chart_files, infos.iter().filter(|i| !i.answer))?;
+    h.push_str("<h2 id=\"tables\">Tables</h2>\n");
     if !s.scenario.description.trim().is_empty() {
         let _ = writeln!(
             h,
@@ -139,31 +114,12 @@ pub fn write_report(
             escape(&s.scenario.description)
         );
     }
-    h.push_str("<h2>Policies</h2>\n<table><tr><th>Policy</th><th>Description</th></tr>\n");
-    for (i, p) in s.scenario.policies.iter().enumerate() {
-        let base = if p.id == s.scenario.baseline {
-            " (baseline)"
-        } else {
-            ""
-        };
-        let _ = writeln!(
-            h,
-            "<tr><td><span class=\"sw\" style=\"background:{}\"></span><b>{}</b> — {}{}</td><td style=\"text-align:left\">{}</td></tr>",
-            policy_color_hex(i),
-            escape(&p.id),
-            escape(&p.label),
-            base,
-            escape(&p.description)
-        );
-    }
-    h.push_str("</table>\n");
-    headline_table(&mut h, s);
-    events_table(&mut h, s);
-    h.push_str("<h2>Charts</h2>\n");
-    charts_section(&mut h, chart_files, charts::chart_ids())?;
-    let _ = write!(
+    h.push_str("<h3>Policies</h3>\n");
+    tables::policies_table(&mut h, s);
+    tables::events_table(&mut h, s, &questions);
+    let _ = writeln!(
         h,
-        "<footer>Written by gasdep {} · {} trials · seed {}{} · command: <code>{}</code></footer>\n</body></html>\n",
+        "<footer>Written by gasdep {} · {} trials · seed {}{} · command: <code>{}</code></footer>",
         escape(&s.gasdep_version),
         s.run.trials,
         s.run.seed,
@@ -173,83 +129,17 @@ pub fn write_report(
         },
         escape(&s.run.command),
     );
+    let _ = write!(
+        h,
+        "<script type=\"application/json\" id=\"gasdep-data\">{}</script>\n<script>{}</script>\n</body></html>\n",
+        explorer::data_json(s),
+        explorer::SCRIPT
+    );
     write_atomic(path, h.as_bytes())
 }
 
-/// Writes the comparison chart(s) and `comparison.html` of several runs to
-/// `dir`; returns every file written.
-pub fn write_comparison(
-    runs: &[Summary],
-    dir: &Path,
-    formats: Formats,
-) -> Result<Vec<PathBuf>, ReportError> {
-    let mut files = charts::write_comparison_charts(runs, dir, formats)?;
-    let mut h = String::new();
-    page_head(&mut h, "gasdep: comparison of runs");
-    h.push_str("<h1>Comparison of runs</h1>\n<table><tr><th>Run</th><th>Scenario</th><th>Period</th><th>Trials</th><th>Seed</th><th>Baseline</th></tr>\n");
-    for (i, s) in runs.iter().enumerate() {
-        let _ = writeln!(
-            h,
-            "<tr><td><span class=\"sw\" style=\"background:{}\"></span>{}</td><td style=\"text-align:left\">{}</td><td>{} to {}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            policy_color_hex(i),
-            i + 1,
-            escape(&s.scenario.name),
-            escape(&s.scenario.start),
-            escape(&s.scenario.end),
-            s.run.trials,
-            s.run.seed,
-            escape(&s.scenario.baseline)
-        );
-    }
-    h.push_str("</table>\n<h2>Headline figures, last year of each run</h2>\n");
-    h.push_str("<p class=\"read\">Median over trials with the 5–95 % range; the last column of each run gives the baseline's median minus the first run's baseline median (runs are independent, so this difference is not paired and has no interval).</p>\n");
-    let first = runs.first();
-    h.push_str("<table><tr><th>Run · policy</th>");
-    for (_, t) in HEADLINE_METRICS {
-        let _ = write!(h, "<th>{}</th>", escape(t));
-    }
-    h.push_str("</tr>\n");
-    for (i, s) in runs.iter().enumerate() {
-        for p in &s.scenario.policies {
-            let _ = write!(
-                h,
-                "<tr><td>{} · {} · {}</td>",
-                i + 1,
-                escape(&s.scenario.name),
-                escape(&p.id)
-            );
-            for (m, _) in HEADLINE_METRICS {
-                let cell = headline_cell(s, &p.id, m);
-                let vs_first = if p.id == s.scenario.baseline && i > 0 {
-                    first
-                        .and_then(|f| {
-                            let a = median_last(s, &s.scenario.baseline, m)?;
-                            let b = median_last(f, &f.scenario.baseline, m)?;
-                            Some(format!(
-                                "<span class=\"range\">vs run 1: {}{}</span>",
-                                signed(a.0 - b.0),
-                                unit_suffix(&a.1)
-                            ))
-                        })
-                        .unwrap_or_default()
-                } else {
-                    String::new()
-                };
-                let _ = write!(h, "<td>{cell}{vs_first}</td>");
-            }
-            h.push_str("</tr>\n");
-        }
-    }
-    h.push_str("</table>\n<h2>Chart</h2>\n");
-    charts_section(&mut h, &files, &[COMPARISON_CHART_ID])?;
-    h.push_str("</body></html>\n");
-    let path = dir.join("comparison.html");
-    write_atomic(&path, h.as_bytes())?;
-    files.push(path);
-    Ok(files)
-}
-
-fn page_head(h: &mut String, title: &str) {
+/// The page's `<head>` and the opening of its body.
+pub fn page_head(h: &mut String, title: &str) {
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{}</style></head><body>\n",
@@ -258,129 +148,17 @@ fn page_head(h: &mut String, title: &str) {
     );
 }
 
-fn signed(v: f64) -> String {
-    let s = fmt_num(v);
-    if v > 0.0 { format!("+{s}") } else { s }
-}
-
-fn unit_suffix(u: &str) -> String {
-    match u {
-        "%" => " pp".into(),
-        "" => String::new(),
-        u => format!(" {}", escape(u)),
-    }
-}
-
-/// Median of a region metric in its last year, in display units.
-fn median_last(s: &Summary, policy: &str, metric: &str) -> Option<(f64, String)> {
-    let year = last_year(s, metric)?;
-    let ser = find_series(s, policy, REGION, metric, "year")?;
-    let (f, u) = display_factor(metric, &ser.unit);
-    stat_at(ser, &year).map(|st| (st.p50 * f, u))
-}
-
-/// "median (p5–p95) unit" of a region metric in its last year.
-fn headline_cell(s: &Summary, policy: &str, metric: &str) -> String {
-    let Some(year) = last_year(s, metric) else {
-        return "—".into();
-    };
-    let Some(ser) = find_series(s, policy, REGION, metric, "year") else {
-        return "—".into();
-    };
-    let (f, u) = display_factor(metric, &ser.unit);
-    let Some(st) = stat_at(ser, &year) else {
-        return "—".into();
-    };
-    let u = if u == "%" {
-        " %".to_string()
-    } else {
-        format!(" {}", escape(&u))
-    };
-    format!(
-        "{}{u}<span class=\"range\">{} – {}</span>",
-        fmt_num(st.p50 * f),
-        fmt_num(st.p5 * f),
-        fmt_num(st.p95 * f)
-    )
-}
-
-fn headline_table(h: &mut String, s: &Summary) {
-    let years: Vec<String> = HEADLINE_METRICS
-        .iter()
-        .filter_map(|(m, _)| last_year(s, m))
-        .collect();
-    let year = years.first().cloned().unwrap_or_else(|| "—".into());
-    let _ = write!(
-        h,
-        "<h2>Headline figures, Europe, {}</h2>\n<p class=\"read\">Median over trials, with the 5–95 % range below it. For each policy other than the baseline, the second line is the mean paired difference against the baseline with its 95 % confidence interval (common random numbers); bold when the interval excludes zero.</p>\n<table><tr><th>Policy</th>",
-        escape(&year)
-    );
-    for (_, t) in HEADLINE_METRICS {
-        let _ = write!(h, "<th>{}</th>", escape(t));
-    }
-    h.push_str("</tr>\n");
-    for (i, p) in s.scenario.policies.iter().enumerate() {
-        let _ = write!(
-            h,
-            "<tr><td><span class=\"sw\" style=\"background:{}\"></span>{}</td>",
-            policy_color_hex(i),
-            escape(&p.label)
-        );
-        for (m, _) in HEADLINE_METRICS {
-            let mut cell = headline_cell(s, &p.id, m);
-            if p.id != s.scenario.baseline
-                && let Some(d) = last_year(s, m).and_then(|y| find_difference(s, &p.id, m, &y))
-            {
-                let (f, u) = display_factor(m, &d.unit);
-                let sig = d.ci_low * f > 0.0 || d.ci_high * f < 0.0;
-                let _ = write!(
-                    cell,
-                    "<span class=\"range{}\">Δ {}{} [{}, {}]</span>",
-                    if sig { " sig" } else { "" },
-                    signed(d.mean * f),
-                    unit_suffix(&u),
-                    signed(d.ci_low * f),
-                    signed(d.ci_high * f)
-                );
-            }
-            let _ = write!(h, "<td>{cell}</td>");
-        }
-        h.push_str("</tr>\n");
-    }
-    h.push_str("</table>\n");
-}
-
-fn events_table(h: &mut String, s: &Summary) {
-    if s.events.is_empty() {
-        return;
-    }
-    h.push_str("<h2>Event probabilities</h2>\n<table><tr><th>Policy</th><th>Node</th><th>Event</th><th>Period</th><th>Probability [95 % CI]</th></tr>\n");
-    for e in &s.events {
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td style=\"text-align:left\">{}</td><td>{}</td><td>{:.1} % [{:.1}, {:.1}]</td></tr>",
-            escape(&e.policy),
-            escape(&e.node),
-            escape(if e.description.is_empty() {
-                &e.event
-            } else {
-                &e.description
-            }),
-            escape(&e.period),
-            100.0 * e.probability,
-            100.0 * e.ci_low,
-            100.0 * e.ci_high
-        );
-    }
-    h.push_str("</table>\n");
-}
-
-/// One figure per chart id found among `files`, PNG preferred over SVG.
-fn charts_section(h: &mut String, files: &[PathBuf], ids: &[&str]) -> Result<(), ReportError> {
-    for id in ids {
+/// One figure per chart found among `files`, PNG preferred over SVG.
+pub fn figures<'a>(
+    h: &mut String,
+    files: &[PathBuf],
+    infos: impl Iterator<Item = &'a ChartInfo>,
+) -> Result<(), ReportError> {
+    for info in infos {
+        let id = info.id.as_str();
         let pick = |ext: &str| {
             files.iter().find(|f| {
-                f.file_stem().is_some_and(|s| s == *id) && f.extension().is_some_and(|e| e == ext)
+                f.file_stem().is_some_and(|s| s == id) && f.extension().is_some_and(|e| e == ext)
             })
         };
         let (file, mime) = match (pick("png"), pick("svg")) {
@@ -392,14 +170,14 @@ fn charts_section(h: &mut String, files: &[PathBuf], ids: &[&str]) -> Result<(),
             path: file.clone(),
             source,
         })?;
-        let (title, read) = chart_text(id);
         let _ = write!(
             h,
-            "<h3 id=\"{id}\">{}</h3>\n<figure><img alt=\"{}\" src=\"data:{mime};base64,{}\"><figcaption>{}</figcaption></figure>\n",
-            escape(title),
-            escape(title),
+            "<h3 id=\"{}\">{}</h3>\n<figure><img alt=\"{}\" src=\"data:{mime};base64,{}\"><figcaption>{}</figcaption></figure>\n",
+            escape(id),
+            escape(&info.title),
+            escape(&info.title),
             base64(&bytes),
-            escape(read)
+            escape(&info.guide)
         );
     }
     Ok(())

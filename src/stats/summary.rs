@@ -39,6 +39,13 @@ pub struct Summary {
     pub exceedance: Vec<Exceedance>,
 }
 
+impl Summary {
+    /// The focus nodes of the report (may name nodes the summary lacks).
+    pub fn focus(&self) -> &[String] {
+        &self.run.focus
+    }
+}
+
 /// P(metric > threshold) per policy, pooling every (trial, year) pair.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Exceedance {
@@ -82,6 +89,25 @@ pub struct RunInfo {
     pub wall_seconds: f64,
     pub threads: usize,
     pub command: String,
+    /// Focus nodes of the report, in order (`[scenario] focus`, or
+    /// `--focus`): shown first, beside Europe. Empty: Europe only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub focus: Vec<String>,
+    /// Dates the answer charts mark, e.g. a contract's first delivery.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub markers: Vec<Marker>,
+}
+
+/// A date marked on the charts over time.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Marker {
+    /// `YYYY-MM` or `YYYY` (then 1 January).
+    pub period: String,
+    /// Short text beside the mark, e.g. "contract starts".
+    pub label: String,
+    /// The policy it belongs to, if any (drawn in its colour).
+    #[serde(default)]
+    pub policy: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
