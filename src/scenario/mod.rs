@@ -2,6 +2,7 @@
 //! validation into a checked [`Model`] in internal units.
 
 pub mod error;
+pub mod input;
 pub mod model;
 pub mod resolved;
 pub mod time;
