@@ -9,8 +9,8 @@
 //!   64-bit hash of each trial's first random draws (the first number of
 //!   its weather, LNG and price streams, [`crate::sim::sample::stream`]).
 //!   The Monte Carlo driver adds each trial's hash as it runs it; merge
-//!   recomputes the sum for the trials the shard's label claims (a few
-//!   nanoseconds a trial) and refuses a shard that ran other trials, or
+//!   recomputes the sum for the trials the shard's label claims (about
+//!   50 ns a trial) and refuses a shard that ran other trials, or
 //!   another seed: shard 0 copied and relabelled as shard 1 has shard 0's
 //!   fingerprint, not shard 1's.
 //!
