@@ -764,8 +764,8 @@ fn scenario_head(end: &str) -> String {
     )
 }
 
-/// Issue case 4: pipelines, arcs and steps are capped like nodes, each
-/// refused at the place where the limit is crossed.
+/// Issue case 4: pipelines, contracts, arcs and steps are capped like
+/// nodes, each refused at the place where the limit is crossed.
 #[test]
 fn pipelines_arcs_and_steps_are_capped() {
     let mut text = scenario_head("2020-12");
@@ -813,6 +813,23 @@ fn pipelines_arcs_and_steps_are_capped() {
     let line = text.lines().position(|l| l == place).unwrap() + 1;
     assert!(
         stderr(&o).contains(&format!("case.toml:{line}:6:")),
+        "{}",
+        stderr(&o)
+    );
+
+    let mut text = scenario_head("2020-12");
+    for i in 0..10_001 {
+        text.push_str(&format!(
+            "[[contract]]\nid = \"k{i}\"\nseller = \"O\"\nbuyer = \"A\"\nvolume = \"0.001 bcm/y\"\nstart = \"2020-01\"\nprice = \"20 EUR/MWh\"\n"
+        ));
+    }
+    let o = validate_text(&text);
+    assert_eq!(o.status.code(), Some(2));
+    let line = head_lines + 10_000 * 7 + 2;
+    assert!(
+        stderr(&o).contains(&format!(
+            "case.toml:{line}:6: the scenario has 10001 contracts, more than the 10000"
+        )),
         "{}",
         stderr(&o)
     );
