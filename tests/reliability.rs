@@ -788,13 +788,13 @@ fn pipelines_arcs_and_steps_are_capped() {
     );
 
     let mut text = scenario_head("2020-12");
-    for c in 0..10 {
+    for c in 0..20 {
         text.push_str(&format!("[[company]]\nid = \"c{c}\"\ncountry = \"O\"\n"));
     }
-    let owners: Vec<String> = (0..10)
-        .map(|c| format!("{{ company = \"c{c}\", stake = \"10 %\" }}"))
+    let owners: Vec<String> = (0..20)
+        .map(|c| format!("{{ company = \"c{c}\", stake = \"5 %\" }}"))
         .collect();
-    for i in 0..9_000 {
+    for i in 0..9_500 {
         text.push_str(&format!(
             "[[pipeline]]\nid = \"p{i}\"\nfrom = \"O\"\nto = \"A\"\ncapacity = \"1 bcm/y\"\nowners = [{}]\n",
             owners.join(", ")
@@ -802,14 +802,15 @@ fn pipelines_arcs_and_steps_are_capped() {
     }
     let o = validate_text(&text);
     assert_eq!(o.status.code(), Some(2));
-    // 18 + 2 for the node and origin, then 12 a pipeline: the 8,332nd crosses 100,000.
+    // 48 + 3 for the node and origin, then 22 a pipeline: the 9,089th
+    // crosses 200,000.
     assert!(
-        stderr(&o).contains("would have up to 108020 arcs")
-            && stderr(&o).contains("more than the 100000 allowed"),
+        stderr(&o).contains("would have about 209051 arcs")
+            && stderr(&o).contains("more than the 200000 allowed"),
         "{}",
         stderr(&o)
     );
-    let place = format!("id = \"p{}\"", 8_331);
+    let place = format!("id = \"p{}\"", 9_088);
     let line = text.lines().position(|l| l == place).unwrap() + 1;
     assert!(
         stderr(&o).contains(&format!("case.toml:{line}:6:")),

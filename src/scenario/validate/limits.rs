@@ -14,11 +14,14 @@ use std::ops::Range;
 pub const MAX_PIPELINES: usize = 10_000;
 /// Most contracts a scenario may have.
 pub const MAX_CONTRACTS: usize = 10_000;
-/// Most arcs a step's network may have, counted from the file as an upper
-/// bound: 2 per origin, 2 per pipeline plus one per owner (capacity
-/// rights), 2 per contract, 18 per node (LNG send-out, production,
-/// storage, demand tranches).
-pub const MAX_ARCS: usize = 100_000;
+/// Most arcs a step's network may have, estimated from the file: see
+/// [`ARCS_PER_NODE`] and [`Ctx::count_limits`].
+pub const MAX_ARCS: usize = 200_000;
+/// Arcs a node adds to a step's network, at most, apart from explicit
+/// demand tranches: LNG send-out, production, storage in and out with its
+/// 21 fill bands, 6 demand-curve bands and fuel switching, 12 curtailment
+/// tranches (`network::Network::compile`).
+pub const ARCS_PER_NODE: usize = 48;
 /// Most steps of the horizon: 166 years of months (daily steps are held
 /// to five years).
 pub const MAX_STEPS: usize = 2_000;
@@ -50,8 +53,8 @@ impl Ctx<'_> {
         let items = f
             .nodes
             .iter()
-            .map(|n| (18, n.id.span()))
-            .chain(f.origins.iter().map(|o| (2, o.id.span())))
+            .map(|n| (ARCS_PER_NODE, n.id.span()))
+            .chain(f.origins.iter().map(|o| (3, o.id.span())))
             .chain(
                 f.pipelines
                     .iter()
@@ -70,7 +73,7 @@ impl Ctx<'_> {
             self.err(
                 &span,
                 format!(
-                    "the scenario's step network would have up to {arcs} arcs (18 per node, 2 per origin and contract, 2 per pipeline and 1 per owner), more than the {MAX_ARCS} allowed; the limit is crossed here"
+                    "the scenario's step network would have about {arcs} arcs ({ARCS_PER_NODE} per node, 3 per origin, 2 per contract, 2 per pipeline and 1 per owner), more than the {MAX_ARCS} allowed; the limit is crossed here"
                 ),
                 "merge nodes, pipelines or contracts, or drop owners that do not matter to the question",
             );
