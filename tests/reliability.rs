@@ -241,7 +241,7 @@ fn threads_that_cannot_start_are_exit_2() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("cannot start 2 worker threads"),
+        stderr(&o).contains("could not start 2 worker threads"),
         "{}",
         stderr(&o)
     );
@@ -250,7 +250,7 @@ fn threads_that_cannot_start_are_exit_2() {
 
 /// Issue case 1, as reported: 1,000 threads under a 300 MB address-space
 /// limit. The thread count is capped (with a note) and the run either
-/// finishes or says it cannot start its threads; it never panics.
+/// finishes or says it could not start its threads; it never panics.
 #[test]
 fn a_thousand_threads_under_a_memory_limit() {
     let dir = tempfile::tempdir().unwrap();
@@ -265,7 +265,7 @@ fn a_thousand_threads_under_a_memory_limit() {
     assert!(e.contains("--threads 1000 is more than 4 per core"), "{e}");
     match o.status.code() {
         Some(0) => assert_eq!(scenario_of(&out), "two-countries"),
-        Some(2) => assert!(e.contains("cannot start"), "{e}"),
+        Some(2) => assert!(e.contains("could not start"), "{e}"),
         other => panic!("exit {other:?}: {e}"),
     }
 }

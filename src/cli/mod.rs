@@ -635,7 +635,7 @@ fn write_results(
             .build()
             .map_err(|e| {
                 Failure::Input(format!(
-                    "cannot start {threads} threads to write the results: {e}"
+                    "could not start {threads} threads to write the results: {e}"
                 ))
             })?;
         let (tables, charts) = pool.install(|| {

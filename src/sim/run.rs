@@ -53,9 +53,24 @@ pub enum SimError {
     Stats(#[from] StatsError),
     #[error("interrupted")]
     Interrupted,
-    /// The worker threads could not be started (e.g. under a memory limit).
-    #[error("cannot start {threads} worker threads: {reason}")]
-    Threads { threads: usize, reason: String },
+    #[error("could not start {threads} worker threads: {message}")]
+    Threads { threads: usize, message: String },
+}
+
+/// Run `f` on a rayon pool of `threads` threads.
+pub fn on_pool<T: Send>(
+    threads: usize,
+    f: impl FnOnce() -> Result<T, SimError> + Send,
+) -> Result<T, SimError> {
+    let threads = threads.max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| SimError::Threads {
+            threads,
+            message: e.to_string(),
+        })?;
+    pool.install(f)
 }
 
 /// A scenario compiled for the policies to run.
@@ -347,7 +362,7 @@ pub fn monte_carlo(prep: &Prepared, opts: &McOptions) -> Result<Accumulators, Si
         .build()
         .map_err(|e| SimError::Threads {
             threads: opts.threads.max(1),
-            reason: e.to_string(),
+            message: e.to_string(),
         })?;
     let n = opts.trials.end.saturating_sub(opts.trials.start);
     // One contiguous chunk per thread, each folding into its own
