@@ -4,12 +4,14 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 
-use super::{Charts, Failure, io_err};
+use super::lock::{OutputLock, clean_stale, refuse_output_among_inputs};
+use super::merge::{COMPARISON_FILE, check_comparison_target, read_run};
+use super::{Charts, Failure, interrupted, io_err, notes};
 use crate::report::charts::runs::{Align, CompareOptions};
 use crate::report::comparison::write_comparison;
 use crate::report::export::Staging;
 use crate::report::{Formats, ReportError};
-use crate::stats::summary::{REGION, Summary};
+use crate::stats::summary::REGION;
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
 pub enum AlignArg {
@@ -44,18 +46,16 @@ pub struct CompareArgs {
 }
 
 pub fn compare(args: CompareArgs) -> Result<(), Failure> {
-    let mut summaries = Vec::new();
-    for r in &args.runs {
-        let path = r.join("summary.json");
-        let text = std::fs::read_to_string(&path).map_err(|e| io_err("read", &path, e))?;
-        let s: Summary = serde_json::from_str(&text).map_err(|e| {
-            Failure::Input(format!("{}: not a gasdep summary ({e})", path.display()))
-        })?;
-        summaries.push(s);
-    }
     let out = args
         .out
+        .clone()
         .unwrap_or_else(|| Path::new("output").join("comparison"));
+    refuse_output_among_inputs(&out, &args.runs)?;
+    let mut summaries = Vec::new();
+    for r in &args.runs {
+        interrupted()?;
+        summaries.push(read_run(r)?);
+    }
     let opts = CompareOptions {
         metric: args.metric,
         node: args.node,
@@ -66,19 +66,32 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         },
         formats: args.charts.formats().unwrap_or(Formats::Png),
     };
+    let _lock = OutputLock::acquire(&out)?;
+    notes(clean_stale(&out)?)?;
+    check_comparison_target(&out)?;
     let staging = Staging::new(&out).map_err(|e| io_err("create", &out, e))?;
-    match write_comparison(&summaries, &staging.dir, &opts) {
-        Ok(_) => {
+    let written = write_comparison(&summaries, &staging.dir, &opts)
+        .map_err(|e| match e {
+            ReportError::Input(m) => Failure::Input(m),
+            other => Failure::Input(other.to_string()),
+        })
+        .and_then(|_| {
+            let names: Vec<&str> = summaries.iter().map(|s| s.scenario.name.as_str()).collect();
+            let marker = serde_json::json!({ "format": "gasdep-comparison/1", "runs": names });
+            staging
+                .write(COMPARISON_FILE, format!("{marker:#}\n").as_bytes())
+                .map_err(|e| io_err("write", &out.join(COMPARISON_FILE), e))
+        })
+        .and_then(|()| check_comparison_target(&out))
+        .and_then(|()| interrupted());
+    match written {
+        Ok(()) => {
             staging.commit().map_err(|e| io_err("write", &out, e))?;
-            println!("wrote {}", out.display());
-            Ok(())
+            super::output::out(&format!("wrote {}\n", out.display()))
         }
         Err(e) => {
             staging.abandon();
-            Err(match e {
-                ReportError::Input(m) => Failure::Input(m),
-                other => Failure::Input(other.to_string()),
-            })
+            Err(e)
         }
     }
 }

@@ -1,7 +1,7 @@
 //! `gasdep inspect`: what a scenario describes (resolved, in readable
 //! units), its N-1 indicators per node and year, or one solved step.
 
-use super::{Failure, load_scenario, policy_indices};
+use super::{Failure, load_scenario, output, policy_indices};
 use crate::network::n1::n_minus_1;
 use crate::network::{ArcKind, Network, Params};
 use crate::scenario::time::{Day, parse_date};
@@ -9,7 +9,14 @@ use crate::scenario::{Endpoint, Model, SECTOR_NAMES};
 use crate::sim::engine::{Draws, Engine, State};
 use crate::sim::sample::World;
 use serde_json::json;
+use std::fmt::Write as _;
 use std::path::PathBuf;
+
+/// Print a JSON value, pretty.
+fn json_out(v: &serde_json::Value) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(v).map_err(|e| Failure::Internal(e.to_string()))?;
+    output::out(&format!("{text}\n"))
+}
 
 #[derive(clap::Args, Debug)]
 pub struct InspectArgs {
@@ -41,6 +48,7 @@ fn bcm_y(model: &Model) -> f64 {
 }
 
 pub fn inspect(args: InspectArgs) -> Result<(), Failure> {
+    let mut o = String::new();
     let (model, _) = load_scenario(args.file.as_deref())?;
     let policy = match &args.policy {
         Some(p) => policy_indices(&model, std::slice::from_ref(p))?[0],
@@ -113,26 +121,25 @@ pub fn inspect(args: InspectArgs) -> Result<(), Failure> {
                 "route": c.route.map(|r| model.pipelines[r].id.clone()),
             })).collect::<Vec<_>>(),
         });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&v).expect("JSON serialises")
-        );
-        return Ok(());
+        return json_out(&v);
     }
-    println!(
+    writeln!(
+        o,
         "{} — policy '{}', as of {day}",
         model.name, model.policies[policy].id
-    );
+    )?;
     if !model.description.is_empty() {
-        println!("{}", model.description);
+        writeln!(o, "{}", model.description)?;
     }
-    println!("\nNodes (bcm/y; storage TWh)");
-    println!(
+    writeln!(o, "\nNodes (bcm/y; storage TWh)")?;
+    writeln!(
+        o,
         "{:<8} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
         "node", "protected", "industry", "power", "prod.", "LNG", "storage"
-    );
+    )?;
     for (n, node) in model.nodes.iter().enumerate() {
-        println!(
+        writeln!(
+            o,
             "{:<8} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>9.0}",
             node.id,
             p.demand[n][0] / b,
@@ -141,9 +148,9 @@ pub fn inspect(args: InspectArgs) -> Result<(), Failure> {
             p.production[n] / b,
             p.regas[n] / b,
             p.storage[n][0] / 1e3
-        );
+        )?;
     }
-    println!("\nPipelines (bcm/y)");
+    writeln!(o, "\nPipelines (bcm/y)")?;
     for (i, pp) in model.pipelines.iter().enumerate() {
         let owners: Vec<String> = p.stakes[i]
             .iter()
@@ -156,7 +163,8 @@ pub fn inspect(args: InspectArgs) -> Result<(), Failure> {
                 )
             })
             .collect();
-        println!(
+        writeln!(
+            o,
             "{:<22} {:>8} → {:<8} {:>6.1}{}{}",
             pp.id,
             endpoint(&model, pp.from),
@@ -172,16 +180,17 @@ pub fn inspect(args: InspectArgs) -> Result<(), Failure> {
             } else {
                 format!("  owners: {}", owners.join(", "))
             }
-        );
+        )?;
     }
     let contracts: Vec<usize> = (0..model.contracts.len())
         .filter(|&k| p.contract_on[k] > 0.0)
         .collect();
     if !contracts.is_empty() {
-        println!("\nContracts (bcm/y)");
+        writeln!(o, "\nContracts (bcm/y)")?;
         for k in contracts {
             let c = &model.contracts[k];
-            println!(
+            writeln!(
+                o,
                 "{:<22} {} → {} {:.2} from {} take-or-pay {:.0} % at {:.1} EUR/MWh{}",
                 c.id,
                 model.origins[c.seller].id,
@@ -192,33 +201,34 @@ pub fn inspect(args: InspectArgs) -> Result<(), Failure> {
                 p.contract_price[k],
                 c.route
                     .map_or(String::new(), |r| format!(" via {}", model.pipelines[r].id))
-            );
+            )?;
         }
     }
-    println!(
+    writeln!(
+        o,
         "\nN-1 indicator (Regulation (EU) 2017/1938 Annex II), % — below 100 fails the standard"
-    );
-    print!("{:<8}", "node");
+    )?;
+    write!(o, "{:<8}", "node")?;
     for (y, _) in &n1 {
-        print!(" {y:>6}");
+        write!(o, " {y:>6}")?;
     }
-    println!();
+    writeln!(o)?;
     for n in 0..=model.nodes.len() {
         let id = if n == model.nodes.len() {
             "REGION"
         } else {
             model.nodes[n].id.as_str()
         };
-        print!("{id:<8}");
+        write!(o, "{id:<8}")?;
         for (_, v) in &n1 {
             match v[n] {
-                Some(x) => print!(" {x:>6.0}"),
-                None => print!(" {:>6}", "–"),
+                Some(x) => write!(o, " {x:>6.0}")?,
+                None => write!(o, " {:>6}", "–")?,
             }
         }
-        println!();
+        writeln!(o)?;
     }
-    Ok(())
+    output::out(&o)
 }
 
 fn endpoint(model: &Model, e: Endpoint) -> String {
@@ -230,6 +240,7 @@ fn endpoint(model: &Model, e: Endpoint) -> String {
 
 /// Solve the steps up to `date` (storage carries history) and show that one.
 fn step(model: &Model, policy: usize, date: &str, args: &InspectArgs) -> Result<(), Failure> {
+    let mut o = String::new();
     let day = parse_date(date).map_err(|e| Failure::Input(format!("--date {date}: {e}")))?;
     let mut net = Network::compile(model, policy);
     crate::sim::water::value_storage(model, &mut net, &crate::sim::water::WaterOptions::default())
@@ -263,12 +274,22 @@ fn step(model: &Model, policy: usize, date: &str, args: &InspectArgs) -> Result<
     }
     if let Some(path) = &args.lp {
         let (supply, cap, cost) = engine.problem();
+        // Written beside the file and renamed onto it when complete: a
+        // failed write leaves the earlier file (if any) as it was.
+        let name = path
+            .file_name()
+            .map_or("lp".into(), |n| n.to_string_lossy().into_owned());
+        let part = path.with_file_name(format!(".{name}.partial-{}", std::process::id()));
         let write = || -> std::io::Result<()> {
-            let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
+            let mut f = std::io::BufWriter::new(std::fs::File::create(&part)?);
             crate::network::export::write_lp(&mut f, &net, model, supply, cap, cost)?;
-            std::io::Write::flush(&mut f)
+            f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+            std::fs::rename(&part, path)
         };
-        write().map_err(|e| super::io_err("write", path, e))?;
+        write().map_err(|e| {
+            let _ = std::fs::remove_file(&part);
+            super::io_err("write", path, e)
+        })?;
     }
     if args.json {
         let (supply, cap, cost) = engine.problem();
@@ -307,15 +328,12 @@ fn step(model: &Model, policy: usize, date: &str, args: &InspectArgs) -> Result<
             "nodes": prices,
             "competing_lng_market": if out.competing_price.is_finite() { json!(out.competing_price) } else { json!(null) },
         });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&v).expect("JSON serialises")
-        );
-        return Ok(());
+        return json_out(&v);
     }
     let out = &engine.out;
     let nc = net.countries.len();
-    println!(
+    writeln!(
+        o,
         "{} — policy '{}', step {} ({} days), {}",
         model.name,
         model.policies[policy].id,
@@ -323,11 +341,12 @@ fn step(model: &Model, policy: usize, date: &str, args: &InspectArgs) -> Result<
         net.steps[t].days,
         args.trial
             .map_or("no uncertainty".into(), |k| format!("trial {k}"))
-    );
-    println!(
+    )?;
+    writeln!(
+        o,
         "\n{:<8} {:>8} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}  traced origin of consumption",
         "node", "price", "demand", "response", "curtailed", "imports", "exports", "storage"
-    );
+    )?;
     for (n, node) in model.nodes.iter().enumerate() {
         let d: f64 = out.demand[n].iter().sum();
         let r: f64 = out.response[n].iter().sum();
@@ -343,7 +362,8 @@ fn step(model: &Model, policy: usize, date: &str, args: &InspectArgs) -> Result<
             .take(4)
             .map(|(v, c)| format!("{c} {:.0} %", 100.0 * v / cons))
             .collect();
-        println!(
+        writeln!(
+            o,
             "{:<8} {:>8.2} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>9.2} {:>9.2}  {}",
             node.id,
             out.price[n],
@@ -354,25 +374,30 @@ fn step(model: &Model, policy: usize, date: &str, args: &InspectArgs) -> Result<
             out.exports[n] / 1e3,
             out.level[n] / 1e3,
             mix.join(", ")
-        );
+        )?;
     }
-    println!("(price in EUR/MWh; volumes in TWh in the step; storage level at its end)");
+    writeln!(
+        o,
+        "(price in EUR/MWh; volumes in TWh in the step; storage level at its end)"
+    )?;
     if net.store.iter().any(Option::is_some) {
         let w: Vec<String> = net.water[t].iter().map(|v| format!("{v:.1}")).collect();
-        println!(
+        writeln!(
+            o,
             "water values at the end of the step, EUR/MWh, by {} % band of fill: {}",
             100 / crate::network::LEVEL_BANDS,
             w.join(" ")
-        );
+        )?;
     }
     if out.competing_price.is_finite() {
-        println!(
+        writeln!(
+            o,
             "competing LNG market: {:.2} EUR/MWh, buys {:.2} TWh",
             out.competing_price,
             out.competing_lng / 1e3
-        );
+        )?;
     }
-    println!("\nFlows (TWh in the step)");
+    writeln!(o, "\nFlows (TWh in the step)")?;
     for (a, arc) in net.arcs.iter().enumerate() {
         let f = engine.flows()[a];
         if f <= 0.0 {
@@ -435,11 +460,12 @@ fn step(model: &Model, policy: usize, date: &str, args: &InspectArgs) -> Result<
             ArcKind::LngSupply(o) => format!("LNG from {}", model.origins[o].id),
             _ => continue,
         };
-        println!("  {label:<60} {:>9.3}", f / 1e3);
+        writeln!(o, "  {label:<60} {:>9.3}", f / 1e3)?;
     }
-    println!(
+    writeln!(
+        o,
         "\nobjective (EUR, penalties included): {:.0}",
         engine.objective_eur()
-    );
-    Ok(())
+    )?;
+    output::out(&o)
 }

@@ -1,23 +1,29 @@
 //! The command line: argument parsing and the glue between the library's
 //! stages. Nothing here computes results; it loads, calls, writes, prints.
 //!
-//! Exit codes: 0 done; 2 could not run (bad input, unwritable output,
-//! refused overwrite, inconsistent shards); 1 an internal error (a bug:
-//! please report it); 130 interrupted (Ctrl-C or SIGTERM), with earlier
-//! results left untouched.
+//! Exit codes: 0 done; 2 could not run (bad input, unwritable output or
+//! stream, refused overwrite, inconsistent or altered shards); 1 an
+//! internal error (a bug: please report it); 130 interrupted (Ctrl-C or
+//! SIGTERM), with earlier results left untouched; 141 standard output or
+//! error closed by its reader.
 
 mod compare;
 mod inspect;
+mod lock;
+mod merge;
+pub mod output;
 mod progress;
+mod shard;
 
 use crate::report::export::{Staging, iamc_csv, tidy_csv};
 use crate::report::{Formats, charts, html};
 use crate::scenario::{self, Model, ScenarioError};
-use crate::sim::run::{Accumulators, McOptions, Prepared, SimError, monte_carlo};
+use crate::sim::run::{McOptions, Prepared, SimError, monte_carlo};
 use crate::sim::summarize::summarize;
 use crate::stats::summary::{REGION, RunInfo, Summary};
 use clap::{Parser, Subcommand, ValueEnum};
 use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -128,6 +134,8 @@ pub enum Failure {
     Interrupted,
     /// A bug. Exit 1.
     Internal(String),
+    /// Standard output or error was closed by its reader. Exit 141, quietly.
+    ClosedPipe,
 }
 
 impl Failure {
@@ -136,6 +144,7 @@ impl Failure {
             Failure::Input(_) => 2,
             Failure::Interrupted => 130,
             Failure::Internal(_) => 1,
+            Failure::ClosedPipe => 141,
         }
     }
 }
@@ -148,6 +157,7 @@ impl std::fmt::Display for Failure {
                 f.write_str("interrupted: no result was written (earlier results are untouched)")
             }
             Failure::Internal(m) => write!(f, "internal error (please report this as a bug): {m}"),
+            Failure::ClosedPipe => Ok(()),
         }
     }
 }
@@ -162,8 +172,18 @@ impl From<SimError> for Failure {
     fn from(e: SimError) -> Self {
         match e {
             SimError::Interrupted => Failure::Interrupted,
+            e @ SimError::Threads { .. } => {
+                Failure::Input(format!("{e}: use fewer --threads, or allow more memory"))
+            }
             other => Failure::Internal(other.to_string()),
         }
+    }
+}
+
+/// Text is built with `write!` into a `String`, which cannot fail.
+impl From<std::fmt::Error> for Failure {
+    fn from(e: std::fmt::Error) -> Self {
+        Failure::Internal(e.to_string())
     }
 }
 
@@ -173,52 +193,51 @@ fn io_err(what: &str, path: &Path, e: std::io::Error) -> Failure {
 
 /// Run the command line; returns the exit code.
 pub fn main_with(cli: Cli, command_line: String) -> i32 {
+    if matches!(
+        cli.command,
+        Command::Run(_) | Command::Merge { .. } | Command::Compare { .. }
+    ) {
+        // Before any set-up: a signal from here on is exit 130 with
+        // nothing written, however long loading and compiling take.
+        cancel_flag();
+    }
     let result = match cli.command {
         Command::Run(args) => run(args, command_line),
         Command::Validate { files } => validate(&files),
-        Command::Schema => {
-            println!("{}", schema_json());
-            Ok(())
-        }
+        Command::Schema => schema_json().and_then(|s| output::out(&format!("{s}\n"))),
         Command::Inspect(args) => inspect::inspect(args),
         Command::Merge {
             shards,
             out,
             force,
             charts,
-        } => merge(&shards, out, force, charts, command_line),
+        } => merge::merge(&shards, out, force, charts, command_line),
         Command::Compare(args) => compare::compare(args),
     };
-    match result {
-        Ok(()) => 0,
-        Err(f) => {
-            eprintln!("{f}");
-            f.code()
-        }
-    }
+    output::finish(result)
 }
 
 /// The JSON Schema of the scenario format.
-pub fn schema_json() -> String {
+pub fn schema_json() -> Result<String, Failure> {
     let schema = schemars::schema_for!(scenario::model::ScenarioFile);
-    serde_json::to_string_pretty(&schema).expect("a schema serialises")
+    serde_json::to_string_pretty(&schema).map_err(|e| Failure::Internal(e.to_string()))
 }
 
 fn validate(files: &[PathBuf]) -> Result<(), Failure> {
     let mut failed = 0;
     for f in files {
         match scenario::load(f) {
-            Ok(m) => println!(
-                "{}: ok ({} nodes, {} origins, {} pipelines, {} contracts, {} policies)",
+            Ok(m) => output::out(&format!(
+                "{}: ok ({} nodes, {} origins, {} pipelines, {} contracts, {} policies)\n",
                 f.display(),
                 m.nodes.len(),
                 m.origins.len(),
                 m.pipelines.len(),
                 m.contracts.len(),
                 m.policies.len()
-            ),
+            ))?,
             Err(e) => {
-                eprintln!("{e}");
+                output::err(&format!("{e}\n"))?;
                 failed += 1;
             }
         }
@@ -237,7 +256,7 @@ fn validate(files: &[PathBuf]) -> Result<(), Failure> {
 pub fn load_scenario(file: Option<&Path>) -> Result<(Model, String), Failure> {
     match file {
         Some(f) => {
-            let text = std::fs::read_to_string(f).map_err(|e| io_err("read", f, e))?;
+            let text = scenario::input::read(f)?;
             let (_, m) = scenario::load_str(&text, f)?;
             Ok((m, text))
         }
@@ -337,14 +356,6 @@ pub struct RunRecord {
 }
 
 const RUN_FORMAT: &str = "gasdep-run/1";
-const SHARD_FILE: &str = "shard.json";
-
-/// A shard's state on disk.
-#[derive(Serialize, Deserialize)]
-struct ShardFile {
-    record: RunRecord,
-    accumulators: Accumulators,
-}
 
 /// Refuse to replace a folder holding something else than this scenario's
 /// results. `--force` replaces another scenario's results, never a folder
@@ -396,13 +407,34 @@ fn cancel_flag() -> Arc<AtomicBool> {
     .clone()
 }
 
+/// Stop with exit 130 if Ctrl-C or SIGTERM came.
+fn interrupted() -> Result<(), Failure> {
+    if cancel_flag().load(Ordering::SeqCst) {
+        Err(Failure::Interrupted)
+    } else {
+        Ok(())
+    }
+}
+
 /// Threads when none are asked for: one per core.
 fn all_cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+/// Most worker threads used: more only slow a run down and make it slow to
+/// stop (10,000 threads turned a 0.16 s run into 206 s).
+pub const THREADS_PER_CORE: usize = 4;
+
+/// Write notes (one a line) to standard error.
+fn notes(lines: Vec<String>) -> Result<(), Failure> {
+    lines
+        .iter()
+        .try_for_each(|l| output::err(&format!("{l}\n")))
+}
+
 fn run(args: RunArgs, command: String) -> Result<(), Failure> {
     let (mut model, text) = load_scenario(args.file.as_deref())?;
+    interrupted()?;
     if let Some(t) = args.trials {
         if t == 0 || t > 1_000_000_000 {
             return Err(Failure::Input(format!(
@@ -420,6 +452,14 @@ fn run(args: RunArgs, command: String) -> Result<(), Failure> {
                 "--threads 0: use at least one thread".into(),
             ));
         }
+        Some(n) if n > THREADS_PER_CORE * all_cores() => {
+            let cap = THREADS_PER_CORE * all_cores();
+            output::err(&format!(
+                "note: --threads {n} is more than {THREADS_PER_CORE} per core ({} cores): using {cap}\n",
+                all_cores()
+            ))?;
+            cap
+        }
         Some(n) => n,
         None => all_cores(),
     };
@@ -436,14 +476,20 @@ fn run(args: RunArgs, command: String) -> Result<(), Failure> {
         };
         Path::new("output").join(leaf)
     });
+    // Held until the result is in place: no other gasdep writes `out`
+    // meanwhile, and the overwrite check is made again just before the
+    // final rename.
+    let _lock = lock::OutputLock::acquire(&out)?;
+    notes(lock::clean_stale(&out)?)?;
     check_target(&out, &name, args.force)?;
+    let may_replace = || check_target(&out, &name, args.force);
     let trials = model.trials;
     let seed = model.seed;
     if !args.quiet {
-        eprintln!("valuing storage (water values by backward induction)…");
+        output::err("valuing storage (water values by backward induction)…\n")?;
     }
-    let prep = crate::sim::run::on_pool(threads, || Prepared::new(model, &policies))
-        .map_err(|e| Failure::Internal(e.to_string()))?;
+    let prep = crate::sim::run::on_pool(threads, || Prepared::new(model, &policies))?;
+    interrupted()?;
     let run_ids: Vec<&str> = prep
         .policies
         .iter()
@@ -494,31 +540,29 @@ fn run(args: RunArgs, command: String) -> Result<(), Failure> {
         wall_seconds: t0.elapsed().as_secs_f64(),
     };
     if shard.is_some() {
+        let sealed = shard::encode(&text, &record, &acc)?;
         let staging = Staging::new(&out).map_err(|e| io_err("create", &out, e))?;
-        let written = (|| -> std::io::Result<()> {
-            staging.write("scenario.toml", text.as_bytes())?;
-            staging.write(
-                "run.json",
-                serde_json::to_string_pretty(&record)?.as_bytes(),
-            )?;
+        let written = (|| -> Result<(), Failure> {
+            let w = |name: &str, bytes: &[u8]| {
+                staging
+                    .write(name, bytes)
+                    .map_err(|e| io_err("write", &out.join(name), e))
+            };
+            w("scenario.toml", text.as_bytes())?;
+            let json = serde_json::to_string_pretty(&record)
+                .map_err(|e| Failure::Internal(e.to_string()))?;
+            w("run.json", json.as_bytes())?;
             // The shard file goes last: its presence marks a complete shard.
-            staging.write(
-                SHARD_FILE,
-                serde_json::to_string(&ShardFile {
-                    record: record.clone(),
-                    accumulators: acc,
-                })?
-                .as_bytes(),
-            )
+            w(shard::SHARD_FILE, sealed.as_bytes())
         })();
-        finish_staging(staging, written, &out)?;
+        commit(staging, written, &out, &may_replace)?;
         if !args.quiet {
-            println!(
-                "wrote shard {} of {} to {}",
+            output::out(&format!(
+                "wrote shard {} of {} to {}\n",
                 shard.map_or(0, |s| s.0),
                 shard.map_or(0, |s| s.1),
                 out.display()
-            );
+            ))?;
         }
         return Ok(());
     }
@@ -533,58 +577,69 @@ fn run(args: RunArgs, command: String) -> Result<(), Failure> {
         markers: Vec::new(),
     };
     let summary = summarize(&prep, &acc, run);
-    let chart_opts = charts::ChartOptions {
+    let chart_opts = args.charts.formats().map(|formats| charts::ChartOptions {
+        formats,
         flow_policies: flow_pair,
         ..charts::ChartOptions::default()
-    };
+    });
     write_results(
         &out,
         &summary,
         &record,
         &text,
-        args.charts,
-        &chart_opts,
+        chart_opts.as_ref(),
         threads,
+        &may_replace,
     )?;
     if !args.quiet {
-        print_headline(&summary);
-        println!(
+        let mut text = headline(&summary)?;
+        writeln!(
+            text,
             "wrote {} ({} trials in {:.1} s)",
             out.display(),
             trials,
             record.wall_seconds
-        );
+        )?;
+        output::out(&text)?;
     }
     Ok(())
 }
 
-fn finish_staging(
+/// Put a written staging folder in place of `out` if `may_replace` still
+/// allows it (checked under the output lock, just before the rename) and
+/// no signal came; otherwise remove it.
+fn commit(
     staging: Staging,
-    written: std::io::Result<()>,
+    written: Result<(), Failure>,
     out: &Path,
+    may_replace: &dyn Fn() -> Result<(), Failure>,
 ) -> Result<(), Failure> {
-    match written {
+    match written
+        .and_then(|()| may_replace())
+        .and_then(|()| interrupted())
+    {
         Ok(()) => staging
             .commit()
             .map(|_| ())
             .map_err(|e| io_err("write", out, e)),
         Err(e) => {
             staging.abandon();
-            Err(io_err("write", out, e))
+            Err(e)
         }
     }
 }
 
-/// Write a finished run's folder atomically. The files are rendered in
-/// parallel on `threads` threads (the charts each on their own).
+/// Write a finished run's folder atomically, with the charts of `charts`
+/// (none without). The files are rendered in parallel on `threads`
+/// threads (the charts each on their own).
 fn write_results(
     out: &Path,
     summary: &Summary,
     record: &RunRecord,
     text: &str,
-    charts_opt: Charts,
-    chart_opts: &charts::ChartOptions,
+    charts: Option<&charts::ChartOptions>,
     threads: usize,
+    may_replace: &dyn Fn() -> Result<(), Failure>,
 ) -> Result<(), Failure> {
     let staging = Staging::new(out).map_err(|e| io_err("create", out, e))?;
     let internal = |e: serde_json::Error| Failure::Internal(e.to_string());
@@ -597,7 +652,11 @@ fn write_results(
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads.max(1))
             .build()
-            .map_err(|e| Failure::Internal(e.to_string()))?;
+            .map_err(|e| {
+                Failure::Input(format!(
+                    "could not start {threads} threads to write the results: {e}"
+                ))
+            })?;
         let (tables, charts) = pool.install(|| {
             rayon::join(
                 || {
@@ -607,15 +666,7 @@ fn write_results(
                     );
                     json.map(|j| (j, csv, iamc))
                 },
-                || {
-                    charts_opt.formats().map(|formats| {
-                        let opts = charts::ChartOptions {
-                            formats,
-                            ..chart_opts.clone()
-                        };
-                        charts::write_charts_with(summary, &staging.dir, &opts)
-                    })
-                },
+                || charts.map(|opts| charts::write_charts_with(summary, &staging.dir, opts)),
             )
         });
         let (json, csv, iamc) = tables.map_err(internal)?;
@@ -636,20 +687,12 @@ fn write_results(
                 .as_bytes(),
         )
     })();
-    match written {
-        Ok(()) => staging
-            .commit()
-            .map(|_| ())
-            .map_err(|e| io_err("write", out, e)),
-        Err(e) => {
-            staging.abandon();
-            Err(e)
-        }
-    }
+    commit(staging, written, out, may_replace)
 }
 
 /// A short table of headline figures, last year of the horizon.
-fn print_headline(s: &Summary) {
+fn headline(s: &Summary) -> Result<String, Failure> {
+    let mut out = String::new();
     let year = s
         .series
         .iter()
@@ -682,163 +725,26 @@ fn print_headline(s: &Summary) {
                 )
             })
     };
-    println!(
+    writeln!(
+        out,
         "\n{} — {} trials, seed {}, year {year} (median [5–95 %])",
         s.scenario.name, s.run.trials, s.run.seed
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "{:<24} {:>22} {:>22} {:>22}",
         "policy", "Russian share", "curtailment", "storage 1 Nov"
-    );
+    )?;
     for p in &s.scenario.policies {
-        println!(
+        writeln!(
+            out,
             "{:<24} {:>22} {:>22} {:>22}",
             p.id,
             get(&p.id, "dependency_share"),
             get(&p.id, "curtailment_share"),
             get(&p.id, "storage_fill_nov1")
-        );
+        )?;
     }
-    println!();
-}
-
-fn read_shard(dir: &Path) -> Result<(ShardFile, String), Failure> {
-    let path = dir.join(SHARD_FILE);
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        Failure::Input(format!(
-            "{}: not a complete shard ({e}); re-run that shard",
-            dir.display()
-        ))
-    })?;
-    let shard: ShardFile = serde_json::from_str(&text).map_err(|e| {
-        Failure::Input(format!(
-            "{}: damaged shard file ({e}); re-run that shard",
-            path.display()
-        ))
-    })?;
-    let scenario = std::fs::read_to_string(dir.join("scenario.toml"))
-        .map_err(|e| io_err("read", &dir.join("scenario.toml"), e))?;
-    Ok((shard, scenario))
-}
-
-fn merge(
-    dirs: &[PathBuf],
-    out: Option<PathBuf>,
-    force: bool,
-    charts_opt: Charts,
-    command: String,
-) -> Result<(), Failure> {
-    // Shards are read and folded in one at a time, so memory holds one
-    // shard and the running total, however many shards there are.
-    let first_dir = &dirs[0];
-    let (first, text) = read_shard(first_dir)?;
-    let r0 = first.record.clone();
-    let Some((_, n)) = r0.shard else {
-        return Err(Failure::Input(format!(
-            "{}: not a shard",
-            first_dir.display()
-        )));
-    };
-    let (_, mut model) = scenario::load_str(&text, &first_dir.join("scenario.toml"))?;
-    model.trials = r0.trials;
-    model.seed = r0.seed;
-    let policies = policy_indices(&model, &r0.policies)?;
-    let prep = Prepared::for_summary(model, &policies);
-    let mut acc = Accumulators::new(&prep);
-    let mut seen = vec![false; n as usize];
-    let mut wall = 0.0;
-    let mut pending = Some((first, text));
-    for d in dirs {
-        let (s, t) = match pending.take() {
-            Some(x) => x,
-            None => read_shard(d)?,
-        };
-        let r = &s.record;
-        let same = r.scenario_fingerprint == r0.scenario_fingerprint
-            && r.seed == r0.seed
-            && r.trials == r0.trials
-            && r.gasdep_version == r0.gasdep_version
-            && r.policies == r0.policies
-            && r.shard.map(|x| x.1) == Some(n)
-            && fingerprint(&t) == r.scenario_fingerprint;
-        if !same {
-            return Err(Failure::Input(format!(
-                "{} is not a shard of the same run as {} (scenario, seed, trials, policies, shard count and gasdep version must all match)",
-                d.display(),
-                first_dir.display()
-            )));
-        }
-        let k = r.shard.map_or(0, |x| x.0) as usize;
-        if seen[k] {
-            return Err(Failure::Input(format!(
-                "shard {k} of {n} is given twice ({})",
-                d.display()
-            )));
-        }
-        seen[k] = true;
-        let want = shard_range(r.trials, k as u32, n);
-        if s.accumulators.trials != want.end - want.start {
-            return Err(Failure::Input(format!(
-                "{}: holds {} trials, expected {}",
-                d.display(),
-                s.accumulators.trials,
-                want.end - want.start
-            )));
-        }
-        if s.accumulators.values.len() != acc.values.len() {
-            return Err(Failure::Input(format!(
-                "{}: shard layout does not match its scenario",
-                d.display()
-            )));
-        }
-        acc.merge(&s.accumulators)
-            .map_err(|e| Failure::Input(format!("{}: {e}", d.display())))?;
-        wall += r.wall_seconds;
-    }
-    let missing: Vec<String> = seen
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| !**s)
-        .map(|(k, _)| k.to_string())
-        .collect();
-    if !missing.is_empty() {
-        return Err(Failure::Input(format!(
-            "missing shards {} of {n}",
-            missing.join(", ")
-        )));
-    }
-    let name = prep.model.name.clone();
-    let out = out.unwrap_or_else(|| Path::new("output").join(&name));
-    check_target(&out, &name, force)?;
-    let record = RunRecord {
-        shard: None,
-        command: command.clone(),
-        wall_seconds: wall,
-        ..r0.clone()
-    };
-    let run = RunInfo {
-        trials: r0.trials,
-        seed: r0.seed,
-        shard: None,
-        wall_seconds: wall,
-        threads: r0.threads,
-        command,
-        focus: Vec::new(),
-        markers: Vec::new(),
-    };
-    let summary = summarize(&prep, &acc, run);
-    let text = std::fs::read_to_string(first_dir.join("scenario.toml"))
-        .map_err(|e| io_err("read", &first_dir.join("scenario.toml"), e))?;
-    let opts = charts::ChartOptions::default();
-    write_results(
-        &out,
-        &summary,
-        &record,
-        &text,
-        charts_opt,
-        &opts,
-        all_cores(),
-    )?;
-    println!("merged {} shards into {}", dirs.len(), out.display());
-    Ok(())
+    writeln!(out)?;
+    Ok(out)
 }

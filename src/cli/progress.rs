@@ -1,5 +1,7 @@
 //! A progress line on standard error: trials done, rate and time left.
-//! Drawn only when standard error is a terminal; silent otherwise.
+//! Drawn only when standard error is a terminal; silent otherwise. A
+//! progress line that cannot be drawn (standard error closed, no thread
+//! to spare) is simply not drawn: it is decoration, not a result.
 
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
@@ -19,18 +21,23 @@ impl Progress {
     pub fn start(total: u64, label: String, quiet: bool) -> Progress {
         let done = Arc::new(AtomicU64::new(0));
         let stop = Arc::new(AtomicBool::new(false));
-        let handle = (!quiet && std::io::stderr().is_terminal()).then(|| {
+        let handle = if !quiet && std::io::stderr().is_terminal() {
             let (done, stop) = (done.clone(), stop.clone());
-            std::thread::spawn(move || {
-                let t0 = Instant::now();
-                while !stop.load(Ordering::Relaxed) {
+            std::thread::Builder::new()
+                .name("progress".into())
+                .spawn(move || {
+                    let t0 = Instant::now();
+                    while !stop.load(Ordering::Relaxed) {
+                        draw(&label, done.load(Ordering::Relaxed), total, t0.elapsed());
+                        std::thread::sleep(Duration::from_millis(200));
+                    }
                     draw(&label, done.load(Ordering::Relaxed), total, t0.elapsed());
-                    std::thread::sleep(Duration::from_millis(200));
-                }
-                draw(&label, done.load(Ordering::Relaxed), total, t0.elapsed());
-                eprintln!();
-            })
-        });
+                    let _ = writeln!(std::io::stderr());
+                })
+                .ok()
+        } else {
+            None
+        };
         Progress { done, stop, handle }
     }
 

@@ -306,6 +306,37 @@ pub fn iamc_csv(s: &Summary) -> String {
     out
 }
 
+/// Kind of the hidden folder a run writes before renaming it into place.
+pub const PARTIAL: &str = "partial";
+/// Kind of the hidden folder a previous result is moved to while it is replaced.
+pub const OLD: &str = "old";
+
+/// The hidden sibling `.NAME.KIND-PID` of the folder `NAME`.
+fn temporary(target: &Path, kind: &str) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    target.with_file_name(format!(".{name}.{kind}-{}", std::process::id()))
+}
+
+/// For a folder name `.NAME.partial-PID` or `.NAME.old-PID`: NAME, the
+/// kind ([`PARTIAL`] or [`OLD`]) and PID. Such a folder is never a
+/// finished result, even when it holds every file of one.
+pub fn temporary_of(file_name: &str) -> Option<(&str, &'static str, u32)> {
+    let rest = file_name.strip_prefix('.')?;
+    for kind in [PARTIAL, OLD] {
+        if let Some((name, pid)) = rest.rsplit_once(&format!(".{kind}-"))
+            && !name.is_empty()
+            && !pid.is_empty()
+            && pid.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Some((name, kind, pid.parse().ok()?));
+        }
+    }
+    None
+}
+
 /// A folder being written; [`Staging::commit`] renames it into place.
 pub struct Staging {
     pub dir: PathBuf,
@@ -320,17 +351,13 @@ impl Staging {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent)?;
-        let name = target.file_name().ok_or_else(|| {
-            io::Error::new(
+        let Some(name) = target.file_name() else {
+            return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 "output path has no folder name",
-            )
-        })?;
-        let dir = parent.join(format!(
-            ".{}.partial-{}",
-            name.to_string_lossy(),
-            std::process::id()
-        ));
+            ));
+        };
+        let dir = temporary(&parent.join(name), PARTIAL);
         if dir.exists() {
             std::fs::remove_dir_all(&dir)?;
         }
@@ -349,25 +376,29 @@ impl Staging {
     }
 
     /// Replace `target` with the finished folder. The old result, if any,
-    /// is moved aside first and removed only after the new one is in place.
+    /// is moved aside first and removed only after the new one is in place;
+    /// if a rename fails, the old result is put back and the partial
+    /// folder removed. (A process killed between the two renames leaves
+    /// the old result in `.NAME.old-PID`: the next run on `NAME` puts it
+    /// back, see `cli::lock::clean_stale`.) Callers serialise commits on
+    /// one target with `cli::lock::OutputLock`.
     pub fn commit(self) -> io::Result<PathBuf> {
-        let old = self.target.with_file_name(format!(
-            ".{}.old-{}",
-            self.target
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            std::process::id()
-        ));
+        let old = temporary(&self.target, OLD);
         let had_old = self.target.exists();
-        if had_old {
-            std::fs::rename(&self.target, &old)?;
+        if had_old && let Err(e) = std::fs::rename(&self.target, &old) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+            return Err(e);
         }
         if let Err(e) = std::fs::rename(&self.dir, &self.target) {
             if had_old {
                 let _ = std::fs::rename(&old, &self.target);
             }
+            let _ = std::fs::remove_dir_all(&self.dir);
             return Err(e);
+        }
+        // The renames themselves reach the disk with their folder.
+        if let Some(parent) = self.target.parent().filter(|p| !p.as_os_str().is_empty()) {
+            let _ = std::fs::File::open(parent).and_then(|d| d.sync_all());
         }
         if had_old {
             let _ = std::fs::remove_dir_all(&old);
@@ -477,6 +508,33 @@ mod tests {
         st.write("x", b"y").unwrap();
         st.abandon();
         assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn temporary_folders_are_recognised_by_name() {
+        assert_eq!(
+            temporary_of(".run.partial-123"),
+            Some(("run", PARTIAL, 123))
+        );
+        assert_eq!(temporary_of(".a.b.old-7"), Some(("a.b", OLD, 7)));
+        for name in [
+            "run",
+            ".run",
+            ".run.partial-",
+            ".run.partial-12x",
+            "..partial-1",
+            "run.partial-1",
+        ] {
+            assert_eq!(temporary_of(name), None, "{name}");
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let st = Staging::new(&tmp.path().join("run")).unwrap();
+        let name = st.dir.file_name().unwrap().to_string_lossy().into_owned();
+        assert_eq!(
+            temporary_of(&name),
+            Some(("run", PARTIAL, std::process::id()))
+        );
+        st.abandon();
     }
 
     /// A full disk surfaces as an error from `write` (here /dev/full behind

@@ -3,6 +3,7 @@
 
 pub mod curve;
 pub mod error;
+pub mod input;
 pub mod model;
 pub mod resolved;
 pub mod time;

@@ -28,18 +28,22 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
+mod limits;
+pub use limits::{MAX_ARCS, MAX_CONTRACTS, MAX_PIPELINES, MAX_STEPS};
+
 /// Read and check a scenario file.
 pub fn load(path: &Path) -> Result<Model, ScenarioError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = super::input::read(path)?;
     load_str(&text, path).map(|(_, m)| m)
 }
 
 /// Check scenario text; `path` is only used in messages.
 pub fn load_str(text: &str, path: &Path) -> Result<(ScenarioFile, Model), ScenarioError> {
     let loc = Locator::new(text);
+    if let Some(p) = super::input::nesting_problem(text, &loc) {
+        let (path, problems) = (path.to_path_buf(), vec![p]);
+        return Err(ScenarioError::Invalid { path, problems });
+    }
     let file: ScenarioFile = toml::from_str(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         let message = e.message().trim().to_string();
@@ -420,6 +424,7 @@ impl Ctx<'_> {
                 "use step = \"month\" for long horizons, \"day\" for stress windows",
             );
         }
+        self.step_limit(start, end, step, &s.end.span());
         let trials = s.trials.as_ref().map_or(1000, |t| *t.get());
         if let Some(t) = &s.trials
             && (*t.get() == 0 || *t.get() > 100_000_000)
@@ -477,6 +482,7 @@ impl Ctx<'_> {
                 "merge nodes into larger zones",
             );
         }
+        self.count_limits(f);
         if f.nodes.is_empty() {
             self.err(
                 &s.name.span(),

@@ -19,6 +19,7 @@ use super::water::{WaterOptions, value_storage};
 use crate::network::Network;
 use crate::scenario::Model;
 use crate::stats::accum::{Accumulator, EventCounter, StatsError};
+use crate::stats::digest::TrialPrint;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
@@ -182,6 +183,8 @@ pub struct Accumulators {
     pub diffs: Vec<Vec<Accumulator>>,
     /// Per policy, per event slot.
     pub events: Vec<Vec<EventCounter>>,
+    /// Which trials were added (checked when shards are merged).
+    pub fingerprint: TrialPrint,
 }
 
 impl Accumulators {
@@ -211,6 +214,7 @@ impl Accumulators {
             values,
             diffs,
             events,
+            fingerprint: TrialPrint::default(),
         }
     }
 
@@ -263,6 +267,7 @@ impl Accumulators {
     /// Fold `other` in; the result does not depend on the order of merges.
     pub fn merge(&mut self, other: &Accumulators) -> Result<(), StatsError> {
         self.trials += other.trials;
+        self.fingerprint.merge(&other.fingerprint);
         for (a, b) in self.values.iter_mut().zip(&other.values) {
             for (x, y) in a.iter_mut().zip(b) {
                 x.merge(y)?;
@@ -379,7 +384,10 @@ pub fn monte_carlo(prep: &Prepared, opts: &McOptions) -> Result<Accumulators, Si
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads.max(1))
         .build()
-        .expect("a thread pool with at least one thread can be built");
+        .map_err(|e| SimError::Threads {
+            threads: opts.threads.max(1),
+            message: e.to_string(),
+        })?;
     let n = opts.trials.end.saturating_sub(opts.trials.start);
     // One contiguous chunk per thread, each folding into its own
     // accumulators (so at most threads + 1 sets are alive); chunk
@@ -401,6 +409,7 @@ pub fn monte_carlo(prep: &Prepared, opts: &McOptions) -> Result<Accumulators, Si
                     }
                     worker.run_trial(trial)?;
                     acc.add(prep, &worker.values, &worker.events)?;
+                    acc.fingerprint.add(prep.model.seed, trial);
                     (opts.progress)();
                 }
                 acc.flush();
