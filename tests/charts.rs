@@ -309,6 +309,7 @@ fn fixture(name: &str) -> Summary {
         differences,
         flows,
         exceedance,
+        sensitivity: None,
     }
 }
 

@@ -451,7 +451,9 @@ fn outage_probability_matches_the_analytic_value() {
         .iter()
         .filter(|e| e["event"] == "curtailment_gt_1pct_annual_demand" && e["node"] == "EUROPE")
         .collect();
+    let (any, ev): (Vec<&Value>, Vec<&Value>) = ev.into_iter().partition(|e| e["period"] == "any");
     assert_eq!(ev.len(), 10);
+    assert_eq!(any.len(), 1);
     let trials = s["run"]["trials"].as_f64().unwrap();
     let hits: f64 = ev
         .iter()
@@ -466,6 +468,17 @@ fn outage_probability_matches_the_analytic_value() {
     assert!(
         (centre - exact).abs() <= half,
         "estimate {p:.4} ± {half:.4}, exact {exact:.4}"
+    );
+    // At least one such year in ten: the years are independent, so
+    // 1 − (1 − p)^10; its Wilson interval (from the summary) must hold it.
+    let exact_any = 1.0 - (1.0 - exact).powi(10);
+    let (lo, hi) = (
+        any[0]["ci_low"].as_f64().unwrap(),
+        any[0]["ci_high"].as_f64().unwrap(),
+    );
+    assert!(
+        lo <= exact_any && exact_any <= hi,
+        "P(any year) in [{lo:.4}, {hi:.4}], exact {exact_any:.4}"
     );
     // And the expected unserved volume: each event costs 10 days of
     // demand; overlapping events in one June are rare but counted once,

@@ -989,9 +989,9 @@ fn lots_of_problems_are_all_reported() {
 }
 
 #[test]
-fn contract_route_touching_neither_end() {
-    // p2 runs A → B; a contract from RU to A routed on it books the wrong
-    // pipeline. Lines: 38 blank, 39 [[pipeline]] … 44 blank, 45 [[contract]],
+fn contract_route_not_from_the_seller() {
+    // p2 runs A → B; a contract from RU to A routed on it does not start
+    // where the seller's gas does (a route runs from the seller's origin). Lines: 38 blank, 39 [[pipeline]] … 44 blank, 45 [[contract]],
     // 46 id, 47 seller, 48 buyer, 49 volume, 50 start, 51 price, 52 route;
     // `route = ` is 8 characters.
     let pipe2 = "\n[[pipeline]]\nid = \"p2\"\nfrom = \"A\"\nto = \"B\"\ncapacity = \"5 bcm/y\"\n";
@@ -1005,9 +1005,9 @@ fn contract_route_touching_neither_end() {
         &contract("p2"),
         52,
         9,
-        "route 'p2' of contract 'k' runs from A to B: it neither leaves seller 'RU' nor reaches buyer 'A'",
+        "route pipeline 'p2' of contract 'k' runs from A to B, not from 'RU'",
     );
-    assert!(p.help.unwrap().contains("remove `route`"));
+    assert!(p.help.unwrap().contains("leaves the seller's origin 'RU'"));
     load(&contract("p1")).unwrap();
 }
 

@@ -287,7 +287,8 @@ fn broken(m: &Model) -> Option<String> {
             c.price.is_finite() && c.price >= 0.0,
             format!("{} price", c.id),
         );
-        check(c.route.is_none_or(|r| r < np), format!("{} route", c.id));
+        check(c.route.iter().all(|&r| r < np), format!("{} route", c.id));
+        check(c.delivery < nn, format!("{} delivery", c.id));
         check(c.end.is_none_or(|e| e > c.start), format!("{} dates", c.id));
     }
     for d in &m.disruptions {

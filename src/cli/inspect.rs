@@ -118,7 +118,8 @@ pub fn inspect(args: InspectArgs) -> Result<(), Failure> {
                 "id": c.id, "seller": model.origins[c.seller].id, "buyer": model.nodes[c.buyer].id,
                 "volume": p.contract_volume[k] / b, "take_or_pay": c.take_or_pay, "price": p.contract_price[k],
                 "start": c.start.to_string(), "end": c.end.map(|d| d.to_string()),
-                "route": c.route.map(|r| model.pipelines[r].id.clone()),
+                "route": c.route.iter().map(|&r| model.pipelines[r].id.clone()).collect::<Vec<_>>(),
+                "delivery": model.nodes[c.delivery].id,
             })).collect::<Vec<_>>(),
         });
         return json_out(&v);
@@ -199,8 +200,16 @@ pub fn inspect(args: InspectArgs) -> Result<(), Failure> {
                 c.start,
                 c.take_or_pay * 100.0,
                 p.contract_price[k],
-                c.route
-                    .map_or(String::new(), |r| format!(" via {}", model.pipelines[r].id))
+                if c.route.is_empty() {
+                    format!(" delivered at {}", model.nodes[c.delivery].id)
+                } else {
+                    let via: Vec<&str> = c
+                        .route
+                        .iter()
+                        .map(|&r| model.pipelines[r].id.as_str())
+                        .collect();
+                    format!(" via {} to {}", via.join(", "), model.nodes[c.delivery].id)
+                }
             )?;
         }
     }

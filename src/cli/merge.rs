@@ -42,6 +42,10 @@ pub fn merge(
     notes(clean_stale(&out)?)?;
     check_target(&out, &name, force)?;
     let policies = policy_indices(&model, &r0.policies)?;
+    // The shards' focus shapes their hazard strata (`--focus` or the file's).
+    if !r0.focus.is_empty() {
+        model.focus = super::headline::focus_indices(&model, &r0.focus)?;
+    }
     let prep = Prepared::for_summary(model, &policies);
     let mut acc = Accumulators::new(&prep);
     let mut seen = vec![false; n as usize];
@@ -60,11 +64,12 @@ pub fn merge(
             && r.trials == r0.trials
             && r.gasdep_version == r0.gasdep_version
             && r.policies == r0.policies
+            && r.focus == r0.focus
             && r.shard.map(|x| x.1) == Some(n)
             && super::fingerprint(&s.scenario) == r.scenario_fingerprint;
         if !same {
             return Err(Failure::Input(format!(
-                "{} is not a shard of the same run as {} (scenario, seed, trials, policies, shard count and gasdep version must all match)",
+                "{} is not a shard of the same run as {} (scenario, seed, trials, policies, focus, shard count and gasdep version must all match)",
                 d.display(),
                 first_dir.display()
             )));
@@ -122,8 +127,8 @@ pub fn merge(
         wall_seconds: wall,
         threads: r0.threads,
         command,
-        focus: Vec::new(),
-        markers: Vec::new(),
+        focus: r0.focus.clone(),
+        markers: super::headline::markers(&prep.model, &prep.policies),
     };
     let summary = summarize(&prep, &acc, run);
     write_results(

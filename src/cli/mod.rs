@@ -8,6 +8,7 @@
 //! error closed by its reader.
 
 mod compare;
+mod headline;
 mod inspect;
 mod lock;
 mod merge;
@@ -20,7 +21,7 @@ use crate::report::{Formats, charts, html};
 use crate::scenario::{self, Model, ScenarioError};
 use crate::sim::run::{McOptions, Prepared, SimError, monte_carlo};
 use crate::sim::summarize::summarize;
-use crate::stats::summary::{REGION, RunInfo, Summary};
+use crate::stats::summary::{RunInfo, Summary};
 use clap::{Parser, Subcommand, ValueEnum};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -123,6 +124,10 @@ pub struct RunArgs {
     /// baseline and the first other policy).
     #[arg(long, value_name = "A,B")]
     pub flow_map_policies: Option<String>,
+    /// Nodes to answer for first, beside Europe, e.g. `FR,DE` (default: the
+    /// scenario's `[scenario] focus`).
+    #[arg(long, value_name = "NODES")]
+    pub focus: Option<String>,
 }
 
 /// Why a command failed, with its exit code.
@@ -353,6 +358,10 @@ pub struct RunRecord {
     pub command: String,
     pub threads: usize,
     pub wall_seconds: f64,
+    /// Focus nodes of the run (`--focus` or the scenario's), kept so that
+    /// `gasdep merge` reports them too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub focus: Vec<String>,
 }
 
 const RUN_FORMAT: &str = "gasdep-run/1";
@@ -468,6 +477,7 @@ fn run(args: RunArgs, command: String) -> Result<(), Failure> {
         None => None,
     };
     let policies = policy_indices(&model, &args.policies)?;
+    let focus = headline::apply_focus(&mut model, args.focus.as_deref())?;
     let name = model.name.clone();
     let out = args.out.clone().unwrap_or_else(|| {
         let leaf = match shard {
@@ -538,6 +548,7 @@ fn run(args: RunArgs, command: String) -> Result<(), Failure> {
         command,
         threads,
         wall_seconds: t0.elapsed().as_secs_f64(),
+        focus: focus.clone(),
     };
     if shard.is_some() {
         let sealed = shard::encode(&text, &record, &acc)?;
@@ -573,8 +584,8 @@ fn run(args: RunArgs, command: String) -> Result<(), Failure> {
         wall_seconds: record.wall_seconds,
         threads,
         command: record.command.clone(),
-        focus: Vec::new(),
-        markers: Vec::new(),
+        focus,
+        markers: headline::markers(&prep.model, &prep.policies),
     };
     let summary = summarize(&prep, &acc, run);
     let chart_opts = args.charts.formats().map(|formats| charts::ChartOptions {
@@ -592,7 +603,7 @@ fn run(args: RunArgs, command: String) -> Result<(), Failure> {
         &may_replace,
     )?;
     if !args.quiet {
-        let mut text = headline(&summary)?;
+        let mut text = headline::headline(&summary)?;
         writeln!(
             text,
             "wrote {} ({} trials in {:.1} s)",
@@ -688,63 +699,4 @@ fn write_results(
         )
     })();
     commit(staging, written, out, may_replace)
-}
-
-/// A short table of headline figures, last year of the horizon.
-fn headline(s: &Summary) -> Result<String, Failure> {
-    let mut out = String::new();
-    let year = s
-        .series
-        .iter()
-        .filter(|x| x.resolution == "year")
-        .filter_map(|x| x.periods.last())
-        .max()
-        .cloned()
-        .unwrap_or_default();
-    let get = |policy: &str, metric: &str| -> String {
-        s.series
-            .iter()
-            .find(|x| {
-                x.policy == policy
-                    && x.node == REGION
-                    && x.metric == metric
-                    && x.resolution == "year"
-            })
-            .and_then(|x| {
-                x.periods
-                    .iter()
-                    .position(|p| *p == year)
-                    .map(|i| x.stats[i])
-            })
-            .map_or("–".into(), |st| {
-                format!(
-                    "{:5.1} % [{:4.1}–{:4.1}]",
-                    st.p50 * 100.0,
-                    st.p5 * 100.0,
-                    st.p95 * 100.0
-                )
-            })
-    };
-    writeln!(
-        out,
-        "\n{} — {} trials, seed {}, year {year} (median [5–95 %])",
-        s.scenario.name, s.run.trials, s.run.seed
-    )?;
-    writeln!(
-        out,
-        "{:<24} {:>22} {:>22} {:>22}",
-        "policy", "Russian share", "curtailment", "storage 1 Nov"
-    )?;
-    for p in &s.scenario.policies {
-        writeln!(
-            out,
-            "{:<24} {:>22} {:>22} {:>22}",
-            p.id,
-            get(&p.id, "dependency_share"),
-            get(&p.id, "curtailment_share"),
-            get(&p.id, "storage_fill_nov1")
-        )?;
-    }
-    writeln!(out)?;
-    Ok(out)
 }

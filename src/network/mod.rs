@@ -16,8 +16,10 @@
 //! S → T, so the problem is always feasible and shortage is a result.
 //! LNG origins feed a shared pool whose throughput is the LNG available to
 //! the region, sent out through each node's regasification capacity.
-//! Contracts and owners' capacity rights are delivered to the buyer's or
-//! owner's node directly and book capacity on their route (docs/model.md).
+//! A contract's gas enters the network at its delivery node, booking
+//! capacity on the pipelines of its route on the way there; from there it
+//! travels like any other gas. Owners' capacity rights are delivered to the
+//! owner's home node directly (docs/model.md).
 //!
 //! Units: energy in GWh per step, prices in EUR/MWh.
 
@@ -176,6 +178,9 @@ pub struct Network {
     /// working volume at the end of the step, EUR/MWh, non-increasing in
     /// the band (set by `sim::water::value_storage`; 0 until then).
     pub water: Vec<[f64; LEVEL_BANDS]>,
+    /// Per step: each pipeline's flow in the policy's plan, GWh (set by
+    /// `sim::plan`; empty until then, and when no pipeline has owners).
+    pub planned_flow: Vec<Vec<f64>>,
 }
 
 /// Start day of each step of the scenario.
@@ -418,7 +423,7 @@ impl Network {
                             take_or_pay: top,
                         },
                         origin_base + c.seller,
-                        node_base + c.buyer,
+                        node_base + c.delivery,
                         &mut topology,
                         &mut arcs,
                     );
@@ -517,6 +522,7 @@ impl Network {
             pipeline_arc: Vec::new(),
             steps: Vec::new(),
             water: Vec::new(),
+            planned_flow: Vec::new(),
         };
         net.pipeline_arc = (0..model.pipelines.len())
             .map(|p| {
@@ -631,26 +637,29 @@ impl Network {
                 } else {
                     1.0 - c.take_or_pay
                 };
-                let route_cap = match c.route {
-                    // Capacity reserved for owners is not for sale.
-                    Some(r) => pipeline_cap[r] * (1.0 - reserved[r]) - booked[r],
-                    None if model.origins[c.seller].kind == OriginKind::Lng => {
-                        p.regas[c.buyer] * lng_avail[c.buyer] * days - lng_booked[c.buyer]
-                    }
-                    None => vol * share,
+                let lng = model.origins[c.seller].kind == OriginKind::Lng;
+                // What the route can still carry: the least open capacity
+                // of its pipelines (capacity reserved for owners is not for
+                // sale); an LNG contract books its delivery node's terminals.
+                let route_cap = if lng {
+                    p.regas[c.delivery] * lng_avail[c.delivery] * days - lng_booked[c.delivery]
+                } else {
+                    c.route
+                        .iter()
+                        .map(|&r| pipeline_cap[r] * (1.0 - reserved[r]) - booked[r])
+                        .fold(vol * share, f64::min)
                 };
                 let x = (vol * share).min(route_cap.max(0.0))
                     * origin_avail[c.seller]
                     * delivery[c.seller * nn + c.buyer];
                 cap[a] = x;
-                match c.route {
-                    Some(r) => booked[r] += x,
-                    None if model.origins[c.seller].kind == OriginKind::Lng => {
-                        lng_booked[c.buyer] += x
-                    }
-                    None => {}
+                if lng {
+                    lng_booked[c.delivery] += x;
                 }
-                let tariff = c.route.map_or(0.0, |r| p.tariff[r]);
+                for &r in &c.route {
+                    booked[r] += x;
+                }
+                let tariff: f64 = c.route.iter().map(|&r| p.tariff[r]).sum();
                 cost[a] = tariff
                     + if take_or_pay {
                         0.0

@@ -196,6 +196,10 @@ pub fn data_json(s: &Summary) -> String {
     }
     let mut events: Vec<Event> = vec![];
     for e in &s.events {
+        // The explorer draws events year by year; "any" is the horizon's.
+        if e.period == "any" {
+            continue;
+        }
         let Some(p) = pol_ix(&e.policy) else { continue };
         let row = [e.probability, e.ci_low, e.ci_high].map(|v| r4(100.0 * v));
         match events

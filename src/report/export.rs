@@ -201,6 +201,7 @@ fn iamc_variable(metric: &str) -> String {
         "cost" => "Gas|Supply Cost",
         "exposure_volume" => "Gas|Ownership Exposure|Volume",
         "exposure_revenue" => "Gas|Ownership Exposure|Tariff Revenue",
+        "exposure_loss" => "Gas|Ownership Exposure|Revenue Below Plan",
         "take_or_pay" => "Gas|Take-or-Pay Liability",
         "n_minus_1" => "Gas|N-1 Indicator",
         _ => "",

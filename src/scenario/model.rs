@@ -145,6 +145,10 @@ pub struct Settings {
     /// Price of domestic production, `EUR/MWh` (default "15 EUR/MWh").
     #[serde(default)]
     pub production_price: Option<Quantity>,
+    /// Node ids the run answers for first, beside Europe, in this order
+    /// (terminal table, report headline, answer charts), e.g. `["FR"]`.
+    #[serde(default)]
+    pub focus: Option<Vec<At<String>>>,
 }
 
 /// `[[node]]`: a country or balancing zone.
@@ -453,10 +457,61 @@ pub struct Contract {
     pub take_or_pay: Option<Quantity>,
     /// Contract price, `EUR/MWh`.
     pub price: Quantity,
-    /// Pipeline whose capacity the contract books (default: the seller's
-    /// pipeline into the buyer if there is exactly one).
+    /// Pipelines the contract's gas travels on to its delivery point, in
+    /// order from the seller's origin: one id or a list (e.g.
+    /// `["ru-ua", "ua-sk"]`). The contract books their capacity. Default:
+    /// none (the gas enters at the delivery point without using a pipeline).
     #[serde(default)]
-    pub route: Option<At<String>>,
+    pub route: Option<At<IdList>>,
+    /// Node where the seller delivers and the gas enters the network, to
+    /// travel on to the buyer like any other gas (default: where the route
+    /// ends, or the buyer without a route). For LNG: the node whose
+    /// terminals receive the cargoes.
+    #[serde(default)]
+    pub delivery: Option<At<String>>,
+}
+
+/// One id or a list of ids, in order: `"a"` or `["a", "b"]`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(transparent)]
+pub struct IdList(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for IdList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = IdList;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an id or a list of ids")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<IdList, E> {
+                Ok(IdList(vec![s.to_string()]))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<IdList, A::Error> {
+                let mut v = Vec::new();
+                while let Some(s) = a.next_element::<String>()? {
+                    v.push(s);
+                }
+                Ok(IdList(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for IdList {
+    fn schema_name() -> Cow<'static, str> {
+        "IdList".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "An id, or a list of ids in order.",
+            "anyOf": [
+                { "type": "string" },
+                { "type": "array", "items": { "type": "string" } }
+            ]
+        })
+    }
 }
 
 /// `[[disruption]]`: a random event on a pipeline, origin or LNG terminal.
@@ -482,6 +537,23 @@ pub struct Disruption {
     /// Only starting in these calendar months (1–12), e.g. `[12, 1, 2]`.
     #[serde(default)]
     pub months: Option<At<Vec<u32>>>,
+    /// With an origin target: only its deliveries to these nodes are cut
+    /// (pipelines from the origin into them, contracts bought by them,
+    /// capacity rights to them), as `[[event]]` `buyers` does.
+    #[serde(default)]
+    pub buyers: Option<Vec<At<String>>>,
+    /// Other hazards (`/y`) at which to report the run's answer, from this
+    /// run's trials (post-stratified by the number of events; see
+    /// docs/model.md, "Hazard sensitivity"). At most one disruption may
+    /// have it.
+    #[serde(default)]
+    pub hazard_grid: Option<Vec<Quantity>>,
+    /// Whether storage is valued expecting this risk (default true). With
+    /// `false` the water values are found without it: for a rare, long
+    /// event that operators did not hold stocks against, and that a few
+    /// sampled worlds would place at random dates.
+    #[serde(default)]
+    pub anticipated: Option<At<bool>>,
 }
 
 /// A duration distribution. `type` is `fixed` (`value`), `uniform`

@@ -60,6 +60,8 @@ pub struct Model {
     pub market: MarketM,
     pub lng: Option<LngM>,
     pub policies: Vec<PolicyM>,
+    /// Nodes the run answers for first (`[scenario] focus`), in order.
+    pub focus: Vec<usize>,
 }
 
 /// Start of time for schedules whose first value has no date.
@@ -181,7 +183,12 @@ pub struct ContractM {
     pub end: Option<Day>,
     pub take_or_pay: f64,
     pub price: f64,
-    pub route: Option<usize>,
+    /// Pipelines booked from the seller's origin to `delivery`, in order
+    /// (each starts where the previous ends); empty without a route.
+    pub route: Vec<usize>,
+    /// Node where the gas enters the network (the route's end, or the
+    /// buyer without a route; for LNG, the receiving terminals' node).
+    pub delivery: usize,
     /// True for contracts of the file; false for those only policies add.
     pub in_file: bool,
 }
@@ -217,6 +224,12 @@ pub struct DisruptionM {
     pub until: Option<Day>,
     /// Calendar months (index 0 = January) in which events may start.
     pub months: [bool; 12],
+    /// For origin targets: only deliveries to these nodes (empty: all).
+    pub buyers: Vec<usize>,
+    /// Hazards (events per year) at which the answer is also reported.
+    pub hazard_grid: Vec<f64>,
+    /// Whether the storage valuation expects it.
+    pub anticipated: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -17,7 +17,10 @@
 //! factors ≤ 10 000 %; at most [`MAX_NODES`] nodes), because the engine
 //! turns volumes and prices into integers for the solver.
 
+mod contracts;
+mod focus;
 mod market;
+mod supplier;
 
 use super::error::{Locator, Problem, ScenarioError};
 use super::model::*;
@@ -126,6 +129,8 @@ struct Ids {
     origin_country: Vec<String>,
     /// `from` and `to` ids of each pipeline as written, by index.
     pipe_ends: Vec<(String, String)>,
+    /// Whether each origin is an LNG exporter, by index.
+    origin_lng: Vec<bool>,
 }
 
 fn known(map: &HashMap<String, usize>) -> String {
@@ -497,6 +502,7 @@ impl Ctx<'_> {
             .map(|(i, o)| {
                 self.unique(&mut ids.origins, &o.id, "origin", i);
                 ids.origin_country.push(o.country.get().clone());
+                ids.origin_lng.push(o.kind.get() == "lng");
                 if ids.nodes.contains_key(o.id.get()) {
                     self.err(
                         &o.id.span(),
@@ -539,6 +545,7 @@ impl Ctx<'_> {
             .iter()
             .map(|d| self.disruption(d, &ids))
             .collect();
+        self.one_grid(f);
         let events: Vec<Option<EventM>> = f
             .events
             .iter()
@@ -573,6 +580,7 @@ impl Ctx<'_> {
             policies.push(self.policy(p, &ids, &mut contracts, &f.pipelines));
         }
         let baseline = self.lookup(&policy_ids, &s.baseline, "baseline policy");
+        let focus = self.focus(&s.focus, &ids);
 
         // Only now is everything resolved: bail out if anything failed.
         let nodes: Option<Vec<_>> = nodes.into_iter().collect();
@@ -610,6 +618,7 @@ impl Ctx<'_> {
             market: market?,
             lng,
             policies: policies?,
+            focus: focus?,
         })
     }
 
@@ -1006,61 +1015,6 @@ impl Ctx<'_> {
         })
     }
 
-    fn contract(&mut self, c: &Contract, ids: &Ids, in_file: bool) -> Option<ContractM> {
-        let seller = self.lookup(&ids.origins, &c.seller, "seller origin");
-        let buyer = self.lookup(&ids.nodes, &c.buyer, "buyer node");
-        let volume = self.qpos(&c.volume, Dimension::Rate, "volume");
-        let start = self.date(&c.start, "start");
-        let end = self.opt_date(&c.end, "end");
-        if let (Some(a), Some(Some(b)), Some(e)) = (start, end, &c.end)
-            && b <= a
-        {
-            self.err(
-                &e.span(),
-                format!("contract '{}' ends before it starts", c.id.get()),
-                "end is the first month after the contract",
-            );
-        }
-        let take_or_pay = self.opt(&c.take_or_pay, 0.0, |cx, q| cx.share(q, "take_or_pay"));
-        let price = self.qpos(&c.price, Dimension::Price, "price");
-        let route = match &c.route {
-            None => Some(None),
-            Some(r) => self.lookup(&ids.pipelines, r, "route pipeline").map(Some),
-        };
-        // A route that touches neither end of the contract is almost surely
-        // the wrong pipeline (the route is a single pipeline whose capacity
-        // the contract books; it is not checked to connect the two).
-        if let (Some(Some(i)), Some(r)) = (route, &c.route)
-            && let Some((from, to)) = ids.pipe_ends.get(i)
-            && from != c.seller.get()
-            && to != c.buyer.get()
-        {
-            self.err(
-                &r.span(),
-                format!(
-                    "route '{}' of contract '{}' runs from {from} to {to}: it neither leaves seller '{}' nor reaches buyer '{}'",
-                    r.get(),
-                    c.id.get(),
-                    c.seller.get(),
-                    c.buyer.get()
-                ),
-                "name the pipeline that leaves the seller's origin (or that reaches the buyer), or remove `route`",
-            );
-        }
-        Some(ContractM {
-            id: c.id.get().clone(),
-            seller: seller?,
-            buyer: buyer?,
-            volume: volume?,
-            start: start?,
-            end: end?,
-            take_or_pay: take_or_pay?,
-            price: price?,
-            route: route?,
-            in_file,
-        })
-    }
-
     fn duration(&mut self, d: &Duration) -> Option<DurationDist> {
         let need = |cx: &mut Self, q: &Option<Quantity>, name: &str| -> Option<f64> {
             match q {
@@ -1191,8 +1145,13 @@ impl Ctx<'_> {
                 }
             }
         }
+        let buyers = self.disruption_buyers(d, ids, target);
+        let hazard_grid = self.hazard_grid(d);
         Some(DisruptionM {
             id: d.id.get().clone(),
+            buyers: buyers?,
+            hazard_grid: hazard_grid?,
+            anticipated: d.anticipated.as_ref().is_none_or(|a| *a.get()),
             target: target?,
             hazard: hazard?,
             duration: duration?,

@@ -38,7 +38,7 @@ const fn m(
 }
 
 /// Yearly metrics, per node and for the region.
-pub const YEARLY: [Metric; 20] = [
+pub const YEARLY: [Metric; 21] = [
     m(
         "demand",
         "TWh",
@@ -147,6 +147,12 @@ pub const YEARLY: [Metric; 20] = [
         "EUR m",
         1e-3,
         "tariff revenue of those pipelines, weighted by stake",
+    ),
+    m(
+        "exposure_loss",
+        "EUR m",
+        1e-3,
+        "tariff revenue of those pipelines below plan (their run without uncertainty or unforeseen events), weighted by stake",
     ),
     m(
         "take_or_pay",
@@ -303,8 +309,12 @@ impl Layout {
     pub fn event_storage(&self, year: usize) -> usize {
         self.nodes * self.years.len() + year
     }
+    /// Curtailment above 1 % of the year's demand in at least one year.
+    pub fn event_unserved_any(&self, node: usize) -> usize {
+        (self.nodes + 1) * self.years.len() + node
+    }
     pub fn events_len(&self) -> usize {
-        (self.nodes + 1) * self.years.len()
+        (self.nodes + 1) * self.years.len() + self.nodes
     }
 }
 
@@ -326,9 +336,10 @@ enum Sum {
     Cost,
     ExposureVolume,
     ExposureRevenue,
+    ExposureLoss,
     TakeOrPay,
 }
-const SUMS: usize = 15;
+const SUMS: usize = 16;
 
 /// Per-month sums of the region.
 #[derive(Debug, Clone, Copy, Default)]
@@ -369,6 +380,13 @@ pub struct Recorder {
     node_month: Vec<[f64; 4]>,
     pipe_flow: Vec<f64>,
     pipe_dep: Vec<f64>,
+    /// Per pipeline: (company, index of its (pipeline, home node) pair) of
+    /// the owners with a modelled home; per pair: its home node, and per
+    /// pair and year the stake-weighted planned and earned tariff revenue.
+    owners: Vec<Vec<(usize, usize)>>,
+    own_home: Vec<usize>,
+    own_plan: Vec<f64>,
+    own_earned: Vec<f64>,
 }
 
 impl Recorder {
@@ -376,6 +394,35 @@ impl Recorder {
         let ny = layout.years.len();
         let nodes = layout.nodes;
         let z = |k: usize| vec![0.0; k];
+        // Every (pipeline, home node) an owner with a modelled home has at
+        // some step, in pipeline order.
+        let mut owners = vec![Vec::new(); model.pipelines.len()];
+        let mut own_home = Vec::new();
+        for (p, list) in owners.iter_mut().enumerate() {
+            let mut homes: Vec<usize> = Vec::new();
+            let mut companies: Vec<(usize, usize)> = Vec::new();
+            for plan in &net.steps {
+                for &(c, _) in &plan.stakes[p] {
+                    if let Some(h) = net.company_node[c]
+                        && !companies.iter().any(|x| x.0 == c)
+                    {
+                        companies.push((c, h));
+                    }
+                }
+            }
+            companies.sort_unstable();
+            for (c, h) in companies {
+                let k = match homes.iter().position(|&x| x == h) {
+                    Some(i) => own_home.len() - homes.len() + i,
+                    None => {
+                        homes.push(h);
+                        own_home.push(h);
+                        own_home.len() - 1
+                    }
+                };
+                list.push((c, k));
+            }
+        }
         Recorder {
             nn: model.nodes.len(),
             nc: net.countries.len(),
@@ -393,6 +440,10 @@ impl Recorder {
             node_month: vec![[0.0; 4]; model.nodes.len() * layout.months.len()],
             pipe_flow: z(model.pipelines.len() * ny),
             pipe_dep: z(model.pipelines.len() * ny),
+            owners,
+            own_plan: z(own_home.len() * ny),
+            own_earned: z(own_home.len() * ny),
+            own_home,
         }
     }
 
@@ -404,6 +455,8 @@ impl Recorder {
             &mut self.top_taken,
             &mut self.pipe_flow,
             &mut self.pipe_dep,
+            &mut self.own_plan,
+            &mut self.own_earned,
         ] {
             v.iter_mut().for_each(|x| *x = 0.0);
         }
@@ -537,7 +590,8 @@ impl Recorder {
             let f = out.pipeline_flow[p];
             self.pipe_flow[p * ny + year] += f;
             self.pipe_dep[p * ny + year] += out.pipeline_dependency[p];
-            if f <= 0.0 {
+            let planned = net.planned_flow.get(t).map_or(0.0, |row| row[p]);
+            if f <= 0.0 && planned <= 0.0 {
                 continue;
             }
             let tariff = plan.cost[a] - plan.price[a];
@@ -550,6 +604,10 @@ impl Recorder {
                         );
                         self.sums[v] += f * stake;
                         self.sums[e] += f * tariff * stake * 1e3;
+                    }
+                    if let Some(&(_, k)) = self.owners[p].iter().find(|x| x.0 == company) {
+                        self.own_plan[k * ny + year] += planned * tariff * stake * 1e3;
+                        self.own_earned[k * ny + year] += f * tariff * stake * 1e3;
                     }
                 }
             }
@@ -582,6 +640,17 @@ impl Recorder {
                 for i in [c.buyer * ny + y, self.nn * ny + y] {
                     let a = self.at(Sum::TakeOrPay, i);
                     self.sums[a] += eur;
+                }
+            }
+        }
+        // Owners' revenue below plan, per pipeline, home and year (a year
+        // above plan on one pipeline does not offset a loss on another).
+        for (k, &home) in self.own_home.iter().enumerate() {
+            for y in 0..ny {
+                let short = (self.own_plan[k * ny + y] - self.own_earned[k * ny + y]).max(0.0);
+                for i in [home * ny + y, self.nn * ny + y] {
+                    let a = self.at(Sum::ExposureLoss, i);
+                    self.sums[a] += short;
                 }
             }
         }
@@ -633,6 +702,7 @@ impl Recorder {
                     g(Sum::Cost) / 1e6,
                     g(Sum::ExposureVolume) / 1e3,
                     g(Sum::ExposureRevenue) / 1e6,
+                    g(Sum::ExposureLoss) / 1e6,
                     g(Sum::TakeOrPay) / 1e6,
                 ];
                 for (k, v) in vals.into_iter().enumerate() {
@@ -640,6 +710,8 @@ impl Recorder {
                 }
                 events[layout.event_unserved(n, y)] = g(Sum::Curtailment) > 0.01 * g(Sum::Demand);
             }
+            events[layout.event_unserved_any(n)] =
+                (0..ny).any(|y| events[layout.event_unserved(n, y)]);
         }
         for y in 0..ny {
             let f = self.feb1[layout.region() * ny + y];

@@ -3,7 +3,10 @@
 //! ([`run`]).
 pub mod engine;
 pub mod metrics;
+pub mod plan;
 pub mod run;
 pub mod sample;
+pub mod sensitivity;
 pub mod summarize;
+pub mod supplier;
 pub mod water;

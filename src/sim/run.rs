@@ -14,7 +14,9 @@
 
 use super::engine::{Draws, Engine, State, StepError, StepOut};
 use super::metrics::{Layout, MONTHLY, MONTHLY_NODE, PIPELINE, Recorder, YEARLY};
+use super::plan::planned_flows;
 use super::sample::World;
+use super::sensitivity::Strata;
 use super::water::{WaterOptions, value_storage};
 use crate::network::Network;
 use crate::scenario::Model;
@@ -33,12 +35,17 @@ pub const EXACT_CAP: u32 = 256;
 
 /// Yearly metrics whose paired differences are kept per node (all of
 /// them are kept for the region).
-pub const DIFF_NODE_METRICS: [&str; 5] = [
+pub const DIFF_NODE_METRICS: [&str; 10] = [
     "dependency_share",
     "curtailment_share",
     "curtailment",
     "storage_fill_nov1",
     "cost",
+    "price",
+    "bill",
+    "exposure_volume",
+    "exposure_revenue",
+    "exposure_loss",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -91,11 +98,22 @@ impl Prepared {
         let mut prep = Prepared::for_summary(model, policies);
         let model = &prep.model;
         prep.nets.par_iter_mut().try_for_each(|net| {
-            value_storage(model, net, &WaterOptions::default()).map_err(|source| SimError::Step {
+            let policy = model.policies[net.policy].id.clone();
+            let fail = |source| SimError::Step {
                 trial: 0,
-                policy: model.policies[net.policy].id.clone(),
+                policy: policy.clone(),
                 source,
-            })
+            };
+            value_storage(model, net, &WaterOptions::default()).map_err(fail)?;
+            // Owners' value at risk is measured against the plan.
+            if net
+                .steps
+                .iter()
+                .any(|s| s.stakes.iter().any(|v| !v.is_empty()))
+            {
+                net.planned_flow = planned_flows(model, net).map_err(fail)?;
+            }
+            Ok::<(), SimError>(())
         })?;
         Ok(prep)
     }
@@ -185,6 +203,10 @@ pub struct Accumulators {
     pub events: Vec<Vec<EventCounter>>,
     /// Which trials were added (checked when shards are merged).
     pub fingerprint: TrialPrint,
+    /// Trials filed by the graded disruption's event count (its
+    /// `hazard_grid`), if the scenario has one.
+    #[serde(default)]
+    pub strata: Option<Strata>,
 }
 
 impl Accumulators {
@@ -215,6 +237,7 @@ impl Accumulators {
             diffs,
             events,
             fingerprint: TrialPrint::default(),
+            strata: Strata::new(&prep.model, &prep.layout, np),
         }
     }
 
@@ -262,6 +285,9 @@ impl Accumulators {
         for a in self.values.iter_mut().chain(&mut self.diffs).flatten() {
             a.flush_and_free();
         }
+        if let Some(st) = &mut self.strata {
+            st.flush();
+        }
     }
 
     /// Fold `other` in; the result does not depend on the order of merges.
@@ -282,6 +308,9 @@ impl Accumulators {
             for (x, y) in a.iter_mut().zip(b) {
                 x.merge(y);
             }
+        }
+        if let (Some(a), Some(b)) = (&mut self.strata, &other.strata) {
+            a.merge(b)?;
         }
         Ok(())
     }
@@ -366,6 +395,11 @@ impl<'a> Worker<'a> {
     pub fn values(&self) -> &[Vec<f64>] {
         &self.values
     }
+
+    /// Events of disruption `d` in the last trial.
+    pub fn events_of(&self, d: usize) -> u32 {
+        self.world.counts[d]
+    }
 }
 
 /// Options of a Monte Carlo run.
@@ -409,6 +443,10 @@ pub fn monte_carlo(prep: &Prepared, opts: &McOptions) -> Result<Accumulators, Si
                     }
                     worker.run_trial(trial)?;
                     acc.add(prep, &worker.values, &worker.events)?;
+                    if let Some(st) = &mut acc.strata {
+                        let n = worker.events_of(st.disruption);
+                        st.add(&prep.layout, &worker.values, &worker.events, n)?;
+                    }
                     acc.fingerprint.add(prep.model.seed, trial);
                     (opts.progress)();
                 }

@@ -8,6 +8,7 @@
 //! many numbers another source consumed.
 
 use super::engine::Draws;
+use super::supplier::cut_pairs;
 use crate::network::step_starts;
 use crate::scenario::time::Day;
 use crate::scenario::{DurationDist, Model, Target};
@@ -59,8 +60,13 @@ pub fn duration(rng: &mut impl Rng, d: DurationDist) -> f64 {
 pub struct World {
     pub steps: Vec<Draws>,
     starts: Vec<(Day, f64)>,
-    /// Disruption events of the current trial: (target, start day, end day, severity).
-    pub events: Vec<(Target, f64, f64, f64)>,
+    /// Disruption events of the current trial: (disruption, start day, end day).
+    pub events: Vec<(usize, f64, f64)>,
+    /// Events of each disruption in the current trial.
+    pub counts: Vec<u32>,
+    /// (origin, buyer node) pairs that disruptions with `buyers` cut, the
+    /// layout of `Draws::delivery`.
+    pairs: Vec<(usize, usize)>,
     scratch: Vec<f64>,
 }
 
@@ -71,6 +77,8 @@ impl World {
             steps: vec![Draws::neutral(model); starts.len()],
             starts,
             events: Vec::new(),
+            counts: vec![0; model.disruptions.len()],
+            pairs: cut_pairs(model),
             scratch: vec![0.0; model.nodes.len()],
         }
     }
@@ -122,11 +130,13 @@ impl World {
             s.pipeline.iter_mut().for_each(|x| *x = 1.0);
             s.origin.iter_mut().for_each(|x| *x = 1.0);
             s.lng_terminal.iter_mut().for_each(|x| *x = 1.0);
+            s.delivery.iter_mut().for_each(|x| *x = 1.0);
         }
         // Disruptions: a Poisson process per disruption, thinned to its
         // months and window; each event removes `severity` of capacity for
         // its duration, prorated over the steps it overlaps.
         self.events.clear();
+        self.counts.iter_mut().for_each(|c| *c = 0);
         let (h0, h1) = (f64::from(model.start.0), f64::from(model.end.0));
         for (d, dis) in model.disruptions.iter().enumerate() {
             if dis.hazard <= 0.0 {
@@ -145,11 +155,14 @@ impl World {
                 let (_, m, _) = day.ymd();
                 let inside = dis.from.is_none_or(|f| day >= f) && dis.until.is_none_or(|u| day < u);
                 if dis.months[m as usize - 1] && inside {
-                    self.events.push((dis.target, t, t + len, dis.severity));
+                    self.events.push((d, t, t + len));
+                    self.counts[d] += 1;
                 }
             }
         }
-        for &(target, a, b, severity) in &self.events {
+        for &(d, a, b) in &self.events {
+            let dis = &model.disruptions[d];
+            let (target, severity) = (dis.target, dis.severity);
             for (step, &(day, days)) in self.starts.iter().enumerate() {
                 let s = f64::from(day.0);
                 if s + days <= a || s >= b {
@@ -159,6 +172,14 @@ impl World {
                 let f = 1.0 - severity * covered;
                 let draws = &mut self.steps[step];
                 match target {
+                    // An origin cutting some buyers only: their deliveries.
+                    Target::Origin(o) if !dis.buyers.is_empty() => {
+                        for &b in &dis.buyers {
+                            if let Ok(k) = self.pairs.binary_search(&(o, b)) {
+                                draws.delivery[k] *= f;
+                            }
+                        }
+                    }
                     Target::Pipeline(i) => draws.pipeline[i] *= f,
                     Target::Origin(i) => draws.origin[i] *= f,
                     Target::Lng(i) => draws.lng_terminal[i] *= f,

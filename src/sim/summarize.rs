@@ -145,6 +145,18 @@ pub fn summarize(prep: &Prepared, acc: &Accumulators, run: RunInfo) -> Summary {
                     });
                 }
             }
+            if let Some((prob, lo, hi)) = ev[l.event_unserved_any(n)].wilson95() {
+                events.push(EventProbability {
+                    policy: pid(p),
+                    node: node_id(n),
+                    event: EVENT_UNSERVED.into(),
+                    description: "unserved demand above 1 % of the year's demand in at least one year of the horizon".into(),
+                    period: "any".into(),
+                    probability: prob,
+                    ci_low: lo,
+                    ci_high: hi,
+                });
+            }
         }
         for (y, year) in years.iter().enumerate() {
             let c = ev[l.event_storage(y)];
@@ -305,5 +317,9 @@ pub fn summarize(prep: &Prepared, acc: &Accumulators, run: RunInfo) -> Summary {
         differences,
         flows,
         exceedance,
+        sensitivity: acc.strata.as_ref().map(|st| {
+            let ids: Vec<String> = (0..prep.policies.len()).map(pid).collect();
+            st.summarize(model, &ids, &node_id)
+        }),
     }
 }

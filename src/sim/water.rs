@@ -211,12 +211,18 @@ fn backward(
     Ok(water)
 }
 
-/// Draws of the sampled worlds, per world and step.
+/// Draws of the sampled worlds, per world and step. Disruptions that are
+/// not `anticipated` do not happen in them (each disruption has its own
+/// stream, so the others are drawn as they would be).
 fn sample_worlds(model: &Model, samples: usize) -> Vec<Vec<Draws>> {
-    let mut world = World::new(model);
+    let mut expected = model.clone();
+    for d in expected.disruptions.iter_mut().filter(|d| !d.anticipated) {
+        d.hazard = 0.0;
+    }
+    let mut world = World::new(&expected);
     (0..samples as u64)
         .map(|s| {
-            world.sample(model, SAMPLE_TRIAL_BASE + s);
+            world.sample(&expected, SAMPLE_TRIAL_BASE + s);
             world.steps.clone()
         })
         .collect()

@@ -37,6 +37,48 @@ pub struct Summary {
     /// Exceedance curves: P(value > threshold) over trials and years.
     #[serde(default)]
     pub exceedance: Vec<Exceedance>,
+    /// The answer at other hazards of one disruption (its `hazard_grid`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<SensitivitySummary>,
+}
+
+/// The run's headline quantities at the hazards of a disruption's
+/// `hazard_grid`, post-stratified by its number of events per trial
+/// (docs/model.md, "Hazard sensitivity").
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SensitivitySummary {
+    /// The graded disruption's id and the hazard the run drew it at (/y).
+    pub disruption: String,
+    pub hazard: f64,
+    /// Years on which its events may start: its event count per trial is
+    /// Poisson with mean hazard × this.
+    pub exposure_years: f64,
+    /// Trials with 0, 1, … events (the last entry: that many or more).
+    pub trials_by_events: Vec<u64>,
+    pub rows: Vec<SensitivityRow>,
+}
+
+/// One quantity of one policy and node at one hazard.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SensitivityRow {
+    /// Events per year.
+    pub hazard: f64,
+    pub policy: String,
+    pub node: String,
+    /// `dependency_share` and `curtailment_share` (means over the horizon's
+    /// years), `bill` and `exposure_loss` (totals over the horizon), or
+    /// `shortfall_any` (probability of curtailment above 1 % of a year's
+    /// demand in some year).
+    pub quantity: String,
+    pub unit: String,
+    /// [estimate, 95 % low, 95 % high] (normal interval), if estimable.
+    pub value: Option<[f64; 3]>,
+    /// The paired difference from the baseline, likewise (none for the
+    /// baseline).
+    pub difference: Option<[f64; 3]>,
+    /// Poisson probability of the event counts the run saw in at least two
+    /// trials: below 1 the estimate extrapolates from those counts.
+    pub coverage: f64,
 }
 
 impl Summary {

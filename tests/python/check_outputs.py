@@ -241,6 +241,7 @@ IAMC_NAMES = {
     "storage_fill_feb1": "Gas|Storage|Fill|1 February", "cost": "Gas|Supply Cost",
     "exposure_volume": "Gas|Ownership Exposure|Volume",
     "exposure_revenue": "Gas|Ownership Exposure|Tariff Revenue",
+    "exposure_loss": "Gas|Ownership Exposure|Revenue Below Plan",
     "take_or_pay": "Gas|Take-or-Pay Liability", "n_minus_1": "Gas|N-1 Indicator",
     "consumption": "Gas|Consumption", "demand_response": "Gas|Demand Response",
     "lng_imports": "Gas|Imports|LNG", "price": "Gas|Price", "bill": "Gas|Consumer Bill",

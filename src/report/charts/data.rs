@@ -283,6 +283,7 @@ pub fn metric_label(s: &Summary, metric: &str) -> String {
         "price" => "Gas price (consumption-weighted)".into(),
         "exposure_volume" => "Ownership exposure: gas through co-owned pipelines".into(),
         "exposure_revenue" => "Ownership exposure: tariff revenue of co-owned pipelines".into(),
+        "exposure_loss" => "Ownership exposure: revenue lost against plan".into(),
         "take_or_pay" => "Take-or-pay paid for gas not taken".into(),
         "n_minus_1" => "N-1 indicator".into(),
         other => other.replace('_', " "),

@@ -3,6 +3,7 @@
 
 use crate::network::{ArcKind, LEVEL_BANDS, Network, TRANCHES};
 use crate::scenario::{Endpoint, Model, OriginKind};
+use crate::sim::supplier::cut_pairs;
 
 /// What `record` does with the flow of one arc, resolved once from the arc
 /// kind, the pipeline's endpoints and the tracing columns.
@@ -83,6 +84,12 @@ pub(super) struct ArcLists {
     /// Per arc: the two entries of the step's factor vector (see
     /// `Engine::prepare`) its planned capacity is multiplied by.
     pub factor: Vec<(u32, u32)>,
+    /// Routes of two or more pipelines, whose availability (the product of
+    /// their pipelines') is an entry of the factor vector each, in order.
+    pub long_routes: Vec<Vec<usize>>,
+    /// (origin, buyer) pairs random `buyers` cuts act on, as
+    /// `Draws::delivery` lays them out.
+    pub pairs: Vec<(usize, usize)>,
     /// Per step: the first step with bit-identical `cost` and `price`
     /// vectors among the run of equal steps ending here.
     pub cost_class: Vec<usize>,
@@ -103,27 +110,53 @@ impl ArcLists {
         l.tranche_count = base;
         l.curtail_arc = vec![[None; 3]; nn];
         // Factor vector layout: 1.0, LNG market, origins, pipelines, LNG
-        // terminals per node.
+        // terminals per node, long routes, buyer cuts (one per pair), then
+        // each pair's cut times its origin's availability.
         let (no, np) = (model.origins.len(), model.pipelines.len());
         let origin = |o: usize| (2 + o) as u32;
         let pipe = |p: usize| (2 + no + p) as u32;
         let terminal = |n: usize| (2 + no + np + n) as u32;
+        let extra = 2 + no + np + nn;
+        let long: Vec<usize> = (0..model.contracts.len())
+            .filter(|&k| model.contracts[k].route.len() > 1)
+            .collect();
+        l.long_routes = long
+            .iter()
+            .map(|&k| model.contracts[k].route.clone())
+            .collect();
+        l.pairs = cut_pairs(model);
+        let pair = |o: usize, n: usize| l.pairs.binary_search(&(o, n)).ok();
+        let cut = |q: usize| (extra + long.len() + q) as u32;
+        let origin_cut = |q: usize| (extra + long.len() + l.pairs.len() + q) as u32;
         for (a, arc) in net.arcs.iter().enumerate() {
             l.factor.push(match arc.kind {
                 ArcKind::OriginSupply(o) => (origin(o), 0),
                 ArcKind::Pipeline { pipeline, .. } | ArcKind::Rights { pipeline, .. } => {
-                    (pipe(pipeline), 0)
+                    // Gas from an origin into a buyer it cuts.
+                    let into = node_of(arc.head);
+                    let q = match (model.pipelines[pipeline].from, into) {
+                        (Endpoint::Origin(o), Some(n)) if arc.tail == net.origin_base + o => {
+                            pair(o, n)
+                        }
+                        _ => None,
+                    };
+                    (pipe(pipeline), q.map_or(0, cut))
                 }
                 ArcKind::Contract { contract, .. } => {
                     let k = &model.contracts[contract];
-                    let f = match k.route {
-                        Some(r) => pipe(r),
-                        None if model.origins[k.seller].kind == OriginKind::Lng => {
-                            terminal(k.buyer)
+                    let f = match k.route.as_slice() {
+                        [] if model.origins[k.seller].kind == OriginKind::Lng => {
+                            terminal(k.delivery)
                         }
-                        None => 0,
+                        [] => 0,
+                        [r] => pipe(*r),
+                        _ => {
+                            let i = long.iter().position(|&x| x == contract).unwrap_or(0);
+                            (extra + i) as u32
+                        }
                     };
-                    (f, origin(k.seller))
+                    let g = pair(k.seller, k.buyer).map_or(origin(k.seller), origin_cut);
+                    (f, g)
                 }
                 // An embargoed LNG origin's sales to the region follow its
                 // liquefaction outages (the cap is set only under embargo).

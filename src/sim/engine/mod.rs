@@ -73,6 +73,9 @@ pub struct Draws {
     pub pipeline: Vec<f64>,
     pub origin: Vec<f64>,
     pub lng_terminal: Vec<f64>,
+    /// Available share of an origin's deliveries to one buyer, per pair of
+    /// `sim::supplier::cut_pairs` (disruptions with `buyers`).
+    pub delivery: Vec<f64>,
     /// Multiplier on the competing LNG market's demand and on spot prices.
     pub lng_market: f64,
     pub price: f64,
@@ -86,6 +89,7 @@ impl Draws {
             pipeline: vec![1.0; model.pipelines.len()],
             origin: vec![1.0; model.origins.len()],
             lng_terminal: vec![1.0; model.nodes.len()],
+            delivery: vec![1.0; super::supplier::cut_pairs(model).len()],
             lng_market: 1.0,
             price: 1.0,
         }
@@ -325,6 +329,12 @@ impl<'a> Engine<'a> {
         let nn = model.nodes.len();
         let nc = net.countries.len();
         let lists = ArcLists::new(model, net);
+        let factors = 2
+            + model.origins.len()
+            + model.pipelines.len()
+            + nn
+            + lists.long_routes.len()
+            + 2 * lists.pairs.len();
         Engine {
             model,
             net,
@@ -348,7 +358,7 @@ impl<'a> Engine<'a> {
             tranche_part: vec![[0; 3]; lists.tranche_count],
             lists,
             cost_key: None,
-            factors: Vec::with_capacity(2 + model.origins.len() + model.pipelines.len() + nn),
+            factors: Vec::with_capacity(factors),
             water: net.water.clone(),
             out: StepOut::new(model, nc),
         }

@@ -102,6 +102,13 @@ impl Engine<'_> {
         f.extend_from_slice(&draws.origin[..model.origins.len()]);
         f.extend_from_slice(&draws.pipeline[..model.pipelines.len()]);
         f.extend_from_slice(&draws.lng_terminal[..nn]);
+        for route in &self.lists.long_routes {
+            f.push(route.iter().map(|&r| draws.pipeline[r]).product());
+        }
+        f.extend_from_slice(&draws.delivery[..self.lists.pairs.len()]);
+        for (q, &(o, _)) in self.lists.pairs.iter().enumerate() {
+            f.push(draws.origin[o] * draws.delivery[q]);
+        }
         for ((c, &base), &(i, j)) in self.capf.iter_mut().zip(&plan.cap).zip(&self.lists.factor) {
             *c = base * f[i as usize] * f[j as usize];
         }

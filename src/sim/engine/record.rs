@@ -82,10 +82,12 @@ impl Engine<'_> {
                     contract,
                     take_or_pay,
                 } => {
+                    // The gas enters the network at the delivery node; the
+                    // buyer pays for it.
                     let k = &model.contracts[contract];
                     let c = net.origin_country[k.seller];
-                    self.external[k.buyer * nc + c] += f;
-                    out.imports[k.buyer] += f;
+                    self.external[k.delivery * nc + c] += f;
+                    out.imports[k.delivery] += f;
                     out.contract_taken[contract] += f;
                     // The take-or-pay part costs nothing at the margin (it
                     // is paid anyway) but it is paid: count its price.
@@ -96,9 +98,9 @@ impl Engine<'_> {
                     };
                     out.cost[k.buyer] += f * paid * 1e3;
                     if net.dependency[c] {
-                        out.direct_dependency[k.buyer] += f;
+                        out.direct_dependency[k.delivery] += f;
                     }
-                    if let Some(r) = k.route {
+                    for &r in &k.route {
                         out.pipeline_flow[r] += f;
                         if net.dependency[c] {
                             out.pipeline_dependency[r] += f;
