@@ -209,12 +209,12 @@ fn sensitivity(
         let v = if diff { r.difference } else { r.value };
         let mark = if r.coverage < 0.99 { "~" } else { "" };
         v.map_or("–".into(), |[m, lo, hi]| {
-            format!(
-                "{mark}{:+.2} [{:+.2}, {:+.2}]",
-                m * 100.0,
-                lo * 100.0,
-                hi * 100.0
-            )
+            let [m, lo, hi] = [m, lo, hi].map(|x| x * 100.0);
+            if diff {
+                format!("{mark}{m:+.2} [{lo:+.2}, {hi:+.2}]")
+            } else {
+                format!("{mark}{m:.1} [{lo:.1}–{hi:.1}]")
+            }
         })
     };
     for node in question_nodes(s) {

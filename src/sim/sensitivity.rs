@@ -329,15 +329,27 @@ fn row(
         .iter()
         .find(|m| m.name == metric)
         .map_or("probability", |m| m.unit);
-    let ci = |x: Option<(f64, f64)>| x.map(|(m, v)| [m, m - Z * v.sqrt(), m + Z * v.sqrt()]);
+    // A probability's interval stays within [0, 1] (its difference within
+    // [−1, 1]); other quantities are not bounded.
+    let (low, high) = if name == SHORTFALL_ANY {
+        (0.0, 1.0)
+    } else {
+        (f64::NEG_INFINITY, f64::INFINITY)
+    };
+    let ci = |x: Option<(f64, f64)>, low: f64, high: f64| {
+        x.map(|(m, v)| {
+            let h = Z * v.sqrt();
+            [m, (m - h).max(low), (m + h).min(high)]
+        })
+    };
     SensitivityRow {
         hazard,
         policy: policy.to_string(),
         node,
         quantity: name.to_string(),
         unit: unit.to_string(),
-        value: ci(level),
-        difference: ci(diff),
+        value: ci(level, low, high),
+        difference: ci(diff, -high, high),
         coverage,
     }
 }
