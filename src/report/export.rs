@@ -128,7 +128,9 @@ pub fn tidy_csv(s: &Summary) -> String {
             }
         }
     }
-    for e in &s.events {
+    // The whole-horizon probabilities (period `any`) are only in
+    // summary.json: the table's `year` stays an integer column.
+    for e in s.events.iter().filter(|e| e.period != "any") {
         for (name, v) in [
             ("probability", e.probability),
             ("ci_low", e.ci_low),

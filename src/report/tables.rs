@@ -163,6 +163,17 @@ fn event_cell(s: &Summary, policy: &str, node: &str, year: &str) -> String {
         "<span class=\"range\">above 0 in {above} of {} years</span>",
         ev.len()
     );
+    if let Some(a) = s.events.iter().find(|e| {
+        e.policy == policy && e.node == node && e.event == SHORTFALL_EVENT && e.period == "any"
+    }) {
+        let _ = write!(
+            cell,
+            "<span class=\"range\">in some year of the horizon: {:.1} % (95 % CI {:.1} – {:.1} %)</span>",
+            100.0 * a.probability,
+            100.0 * a.ci_low,
+            100.0 * a.ci_high
+        );
+    }
     cell
 }
 
