@@ -309,7 +309,7 @@ fn fixture(name: &str) -> Summary {
         differences,
         flows,
         exceedance,
-        sensitivity: None,
+        hazard_grid: None,
     }
 }
 

@@ -1,5 +1,5 @@
 //! A supplier's cut as an uncertain event (docs/model.md, "Supplier risk"
-//! and "Hazard sensitivity"), on tests/data/supplier-cut.toml: the cuts the
+//! and "Hazard grid"), on tests/data/supplier-cut.toml: the cuts the
 //! sampler draws have the frequency and duration the file states, and the
 //! run's shortfall risk and curtailment, at its own hazard and at the
 //! hazards of its `hazard_grid`, match the analytic values.
@@ -166,7 +166,7 @@ fn cut_risk_at_each_hazard_matches_the_analytic_value() {
         );
     }
     // The grid.
-    let sens = &s["sensitivity"];
+    let sens = &s["hazard_grid"];
     assert_eq!(sens["disruption"], "ru-cut");
     let rows = sens["rows"].as_array().unwrap();
     let row = |h: f64, node: &str, q: &str| -> [f64; 3] {

@@ -165,8 +165,8 @@ pub fn headline(s: &Summary) -> Result<String, Failure> {
             )?;
         }
     }
-    if let Some(sens) = &s.sensitivity {
-        sensitivity(&mut out, s, sens)?;
+    if let Some(sens) = &s.hazard_grid {
+        hazard_grid_table(&mut out, s, sens)?;
     }
     writeln!(out)?;
     Ok(out)
@@ -175,10 +175,10 @@ pub fn headline(s: &Summary) -> Result<String, Failure> {
 /// The answer at the hazards of the graded disruption: per question node,
 /// the paired difference of the traced Russian share (mean over the
 /// horizon) and the probability of a shortfall year, per policy.
-fn sensitivity(
+fn hazard_grid_table(
     out: &mut String,
     s: &Summary,
-    sens: &crate::stats::summary::SensitivitySummary,
+    sens: &crate::stats::summary::HazardGridSummary,
 ) -> Result<(), Failure> {
     let base = &s.scenario.baseline;
     let counts: Vec<String> = sens
@@ -204,7 +204,7 @@ fn sensitivity(
     )?;
     let mut hazards: Vec<f64> = sens.rows.iter().map(|r| r.hazard).collect();
     hazards.dedup();
-    let cell = |r: Option<&crate::stats::summary::SensitivityRow>, diff: bool| -> String {
+    let cell = |r: Option<&crate::stats::summary::HazardGridRow>, diff: bool| -> String {
         let Some(r) = r else { return "–".into() };
         let v = if diff { r.difference } else { r.value };
         let mark = if r.coverage < 0.99 { "~" } else { "" };

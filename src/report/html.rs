@@ -97,8 +97,8 @@ pub fn write_report(
         );
     }
     h.push_str("<a href=\"#answer\">Answer</a>");
-    if s.sensitivity.is_some() {
-        h.push_str("<a href=\"#sensitivity\">Other hazards</a>");
+    if s.hazard_grid.is_some() {
+        h.push_str("<a href=\"#hazard-grid\">Other hazards</a>");
     }
     h.push_str("<a href=\"#explore\">Explore</a><a href=\"#charts\">Charts</a><a href=\"#tables\">Tables</a></nav>\n");
     h.push_str("<p class=\"read\">Over the whole horizon: each column is read in its worst year (in its header: the year the worst policy is worst). Per cell, the median over trials (the mean when the median is zero), the range of 90 % of trials, the mean paired difference from the baseline in that year with its 95 % interval (bold when it excludes zero), and the policy's own worst year when it is another. Risk: the probability that curtailment exceeds 1 % of the year's demand.</p>\n");
@@ -107,7 +107,7 @@ pub fn write_report(
     }
     h.push_str("<h2 id=\"answer\">The answer: what each policy changes</h2>\n");
     figures(&mut h, chart_files, infos.iter().filter(|i| i.answer))?;
-    super::sensitivity::section(&mut h, s, &questions);
+    super::hazard_grid::section(&mut h, s, &questions);
     h.push_str("<h2 id=\"explore\">Explore the results</h2>\n<p class=\"read\">Pick a country, a metric, the policies and a year: the charts and the table are redrawn from the run's numbers, which this page carries (nothing is fetched). Hover over a chart for its values; the button downloads the table shown as CSV.</p>\n<div id=\"explorer\"><noscript>The explorer needs JavaScript; the charts and tables of this page do not.</noscript></div>\n");
     h.push_str("<h2 id=\"charts\">Charts</h2>\n");
     figures(&mut h, chart_files, infos.iter().filter(|i| !i.answer))?;

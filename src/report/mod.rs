@@ -6,8 +6,8 @@ pub mod comparison;
 pub mod explorer;
 pub mod export;
 pub mod font;
+pub mod hazard_grid;
 pub mod html;
-pub mod sensitivity;
 pub mod tables;
 
 pub use charts::{Formats, ReportError};

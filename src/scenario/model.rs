@@ -544,7 +544,7 @@ pub struct Disruption {
     pub buyers: Option<Vec<At<String>>>,
     /// Other hazards (`/y`) at which to report the run's answer, from this
     /// run's trials (post-stratified by the number of events; see
-    /// docs/model.md, "Hazard sensitivity"). At most one disruption may
+    /// docs/model.md, "Hazard grid"). At most one disruption may
     /// have it.
     #[serde(default)]
     pub hazard_grid: Option<Vec<Quantity>>,

@@ -2,11 +2,11 @@
 //! ([`sample`]), one trial over all policies and the Monte Carlo driver
 //! ([`run`]).
 pub mod engine;
+pub mod hazard_grid;
 pub mod metrics;
 pub mod plan;
 pub mod run;
 pub mod sample;
-pub mod sensitivity;
 pub mod summarize;
 pub mod supplier;
 pub mod water;

@@ -13,10 +13,10 @@
 //! the number of trials.
 
 use super::engine::{Draws, Engine, State, StepError, StepOut};
+use super::hazard_grid::Strata;
 use super::metrics::{Layout, MONTHLY, MONTHLY_NODE, PIPELINE, Recorder, YEARLY};
 use super::plan::planned_flows;
 use super::sample::World;
-use super::sensitivity::Strata;
 use super::water::{WaterOptions, value_storage};
 use crate::network::Network;
 use crate::scenario::Model;

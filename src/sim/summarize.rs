@@ -317,7 +317,7 @@ pub fn summarize(prep: &Prepared, acc: &Accumulators, run: RunInfo) -> Summary {
         differences,
         flows,
         exceedance,
-        sensitivity: acc.strata.as_ref().map(|st| {
+        hazard_grid: acc.strata.as_ref().map(|st| {
             let ids: Vec<String> = (0..prep.policies.len()).map(pid).collect();
             st.summarize(model, &ids, &node_id)
         }),

@@ -11,7 +11,7 @@
 //! fall, how long they last, the weather, the other disruptions) has the
 //! same distribution whatever the hazard. So E_h[X] = Σₙ Pois(n; h·T) ·
 //! E[X | N = n], and a run at one hazard estimates the conditional means
-//! E[X | N = n] for every n it saw (docs/model.md, "Hazard sensitivity").
+//! E[X | N = n] for every n it saw (docs/model.md, "Hazard grid").
 
 use crate::scenario::time::Day;
 use crate::scenario::{Model, Target};

@@ -39,14 +39,14 @@ pub struct Summary {
     pub exceedance: Vec<Exceedance>,
     /// The answer at other hazards of one disruption (its `hazard_grid`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sensitivity: Option<SensitivitySummary>,
+    pub hazard_grid: Option<HazardGridSummary>,
 }
 
 /// The run's headline quantities at the hazards of a disruption's
 /// `hazard_grid`, post-stratified by its number of events per trial
-/// (docs/model.md, "Hazard sensitivity").
+/// (docs/model.md, "Hazard grid").
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct SensitivitySummary {
+pub struct HazardGridSummary {
     /// The graded disruption's id and the hazard the run drew it at (/y).
     pub disruption: String,
     pub hazard: f64,
@@ -55,12 +55,12 @@ pub struct SensitivitySummary {
     pub exposure_years: f64,
     /// Trials with 0, 1, … events (the last entry: that many or more).
     pub trials_by_events: Vec<u64>,
-    pub rows: Vec<SensitivityRow>,
+    pub rows: Vec<HazardGridRow>,
 }
 
 /// One quantity of one policy and node at one hazard.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct SensitivityRow {
+pub struct HazardGridRow {
     /// Events per year.
     pub hazard: f64,
     pub policy: String,

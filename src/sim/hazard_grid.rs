@@ -26,7 +26,7 @@ use super::metrics::{Layout, YEARLY};
 use super::supplier::{exposure_years, graded, poisson};
 use crate::scenario::Model;
 use crate::stats::accum::{Accumulator, EventCounter, StatsError};
-use crate::stats::summary::{SensitivityRow, SensitivitySummary};
+use crate::stats::summary::{HazardGridRow, HazardGridSummary};
 use serde::{Deserialize, Serialize};
 
 /// Event counts from this on share one stratum.
@@ -203,7 +203,7 @@ impl Strata {
         model: &Model,
         policy_ids: &[String],
         node_id: &dyn Fn(usize) -> String,
-    ) -> SensitivitySummary {
+    ) -> HazardGridSummary {
         let dis = &model.disruptions[self.disruption];
         let exposure = exposure_years(model, self.disruption);
         let trials = self.trials();
@@ -259,7 +259,7 @@ impl Strata {
                 }
             }
         }
-        SensitivitySummary {
+        HazardGridSummary {
             disruption: dis.id.clone(),
             hazard: dis.hazard,
             exposure_years: exposure,
@@ -324,7 +324,7 @@ fn row(
     level: Option<(f64, f64)>,
     diff: Option<(f64, f64)>,
     coverage: f64,
-) -> SensitivityRow {
+) -> HazardGridRow {
     let unit = YEARLY
         .iter()
         .find(|m| m.name == metric)
@@ -342,7 +342,7 @@ fn row(
             [m, (m - h).max(low), (m + h).min(high)]
         })
     };
-    SensitivityRow {
+    HazardGridRow {
         hazard,
         policy: policy.to_string(),
         node,

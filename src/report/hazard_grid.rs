@@ -1,6 +1,6 @@
 //! The report's hazard-grid table: how the answer changes with the hazard
 //! of the graded disruption (its `hazard_grid`, docs/model.md, "Hazard
-//! sensitivity"), per question node: the paired difference of the traced
+//! grid"), per question node: the paired difference of the traced
 //! dependency share (mean over the horizon) and the probability of a
 //! shortfall year, per policy and hazard.
 
@@ -8,15 +8,15 @@ use std::fmt::Write as _;
 
 use super::html::escape;
 use super::tables::node_title;
-use crate::stats::summary::{SensitivityRow, SensitivitySummary, Summary};
+use crate::stats::summary::{HazardGridRow, HazardGridSummary, Summary};
 
 fn find<'a>(
-    sens: &'a SensitivitySummary,
+    sens: &'a HazardGridSummary,
     h: f64,
     policy: &str,
     node: &str,
     quantity: &str,
-) -> Option<&'a SensitivityRow> {
+) -> Option<&'a HazardGridRow> {
     sens.rows
         .iter()
         .find(|r| r.hazard == h && r.policy == policy && r.node == node && r.quantity == quantity)
@@ -24,7 +24,7 @@ fn find<'a>(
 
 /// One cell: "+0.12 pp [+0.05, +0.19]" or "16.0 % [14.2 – 17.8]", with "~"
 /// where the estimate extrapolates (coverage below 99 %).
-fn cell(r: Option<&SensitivityRow>, diff: bool) -> String {
+fn cell(r: Option<&HazardGridRow>, diff: bool) -> String {
     let Some(r) = r else { return "—".into() };
     let v = if diff { r.difference } else { r.value };
     let mark = if r.coverage < 0.99 { "~" } else { "" };
@@ -40,13 +40,13 @@ fn cell(r: Option<&SensitivityRow>, diff: bool) -> String {
 
 /// The section, if the run has a hazard grid.
 pub fn section(h: &mut String, s: &Summary, questions: &[String]) {
-    let Some(sens) = &s.sensitivity else { return };
+    let Some(sens) = &s.hazard_grid else { return };
     let base = &s.scenario.baseline;
     let mut hazards: Vec<f64> = sens.rows.iter().map(|r| r.hazard).collect();
     hazards.dedup();
     let _ = write!(
         h,
-        "<h2 id=\"sensitivity\">The answer at other hazards of “{}”</h2>\n<p class=\"read\">This run drew “{}” at {} events a year. Its trials, filed by how many of its events each had ({}), give the answer at other hazards too: the mean over trials with n events, weighted by the Poisson probability of n at that hazard. A “~” marks an estimate that extrapolates: the event counts this run saw cover less than 99 % of that probability.</p>\n",
+        "<h2 id=\"hazard-grid\">The answer at other hazards of “{}”</h2>\n<p class=\"read\">This run drew “{}” at {} events a year. Its trials, filed by how many of its events each had ({}), give the answer at other hazards too: the mean over trials with n events, weighted by the Poisson probability of n at that hazard. A “~” marks an estimate that extrapolates: the event counts this run saw cover less than 99 % of that probability.</p>\n",
         escape(&sens.disruption),
         escape(&sens.disruption),
         sens.hazard,
