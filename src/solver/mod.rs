@@ -620,6 +620,15 @@ impl NetworkSimplex {
         self.next_arc = 0;
     }
 
+    /// Every nonbasic arc has a reduced cost of the sign its bound allows
+    /// (≥ 0 at the lower bound, ≤ 0 at the upper one), tree arcs 0.
+    fn is_dual_feasible(&self) -> bool {
+        self.state
+            .iter()
+            .enumerate()
+            .all(|(a, &st)| st == TREE || i64::from(st) * self.reduced_cost(a) >= 0)
+    }
+
     #[inline]
     fn reduced_cost(&self, a: usize) -> i64 {
         self.cost[a] + self.pi[self.src[a] as usize] - self.pi[self.tgt[a] as usize]
@@ -949,6 +958,13 @@ impl NetworkSimplex {
                     p + self.cost[e]
                 };
                 v = self.thread[v];
+            }
+            // Costs that changed may still leave every nonbasic arc on the
+            // right side of its bound (a step's water values move a few
+            // arcs by a little): then the basis is still dual feasible and
+            // the dual simplex alone finishes the warm start.
+            if self.is_dual_feasible() {
+                dual_feasible = true;
             }
         }
         // Caps: a warm start that needs as many pivots as a cold one has
