@@ -46,6 +46,7 @@ pub fn merge(
     let mut acc = Accumulators::new(&prep);
     let mut seen = vec![false; n as usize];
     let mut wall = 0.0;
+    let (mut trial_steps, mut cpu) = (0u64, 0.0);
     let text = first.scenario.clone();
     let mut pending = Some(first);
     for d in dirs {
@@ -96,6 +97,8 @@ pub fn merge(
         acc.merge(&s.accumulators)
             .map_err(|e| Failure::Input(format!("{}: {e}", d.display())))?;
         wall += r.wall_seconds;
+        trial_steps += r.trial_steps;
+        cpu += r.cpu_seconds;
     }
     let missing: Vec<String> = seen
         .iter()
@@ -113,6 +116,8 @@ pub fn merge(
         shard: None,
         command: command.clone(),
         wall_seconds: wall,
+        trial_steps,
+        cpu_seconds: cpu,
         ..r0.clone()
     };
     let run = RunInfo {

@@ -353,6 +353,26 @@ pub struct RunRecord {
     pub command: String,
     pub threads: usize,
     pub wall_seconds: f64,
+    /// Steps solved: trials × policies × steps (the unit of the speed
+    /// figures: trial-steps per CPU second is `trial_steps / cpu_seconds`).
+    #[serde(default)]
+    pub trial_steps: u64,
+    /// CPU time of the process (user + system, all threads) until the
+    /// trials were done, storage valuation included, seconds.
+    #[serde(default)]
+    pub cpu_seconds: f64,
+}
+
+/// User + system CPU time of this process so far, seconds (0 if the
+/// system will not say).
+fn process_cpu_seconds() -> f64 {
+    // SAFETY: getrusage writes a plain struct we own; RUSAGE_SELF is valid.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } != 0 {
+        return 0.0;
+    }
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 * 1e-6;
+    secs(u.ru_utime) + secs(u.ru_stime)
 }
 
 const RUN_FORMAT: &str = "gasdep-run/1";
@@ -506,6 +526,9 @@ fn run(args: RunArgs, command: String) -> Result<(), Failure> {
         None => 0..trials,
     };
     let t0 = Instant::now();
+    let trial_steps = (range.end - range.start)
+        * prep.nets.len() as u64
+        * prep.nets.first().map_or(0, |n| n.steps.len()) as u64;
     let progress = progress::Progress::start(range.end - range.start, name.clone(), args.quiet);
     let done = progress.done.clone();
     let cancel = cancel_flag();
@@ -538,6 +561,8 @@ fn run(args: RunArgs, command: String) -> Result<(), Failure> {
         command,
         threads,
         wall_seconds: t0.elapsed().as_secs_f64(),
+        trial_steps,
+        cpu_seconds: process_cpu_seconds(),
     };
     if shard.is_some() {
         let sealed = shard::encode(&text, &record, &acc)?;
