@@ -7,6 +7,7 @@ pub mod explorer;
 pub mod export;
 pub mod font;
 pub mod html;
+pub mod per_trial;
 pub mod tables;
 
 pub use charts::{Formats, ReportError};
