@@ -14,6 +14,7 @@ mod merge;
 pub mod output;
 mod pertrial;
 mod progress;
+mod sensitivity;
 mod shard;
 
 use crate::report::export::{Staging, iamc_csv, tidy_csv};
@@ -69,6 +70,8 @@ pub enum Command {
     },
     /// Overlay finished runs, like for like, in one comparison report.
     Compare(compare::CompareArgs),
+    /// Morris and Sobol sensitivity of outputs to the [[uncertain]] inputs.
+    Sensitivity(sensitivity::SensitivityArgs),
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
@@ -205,7 +208,7 @@ fn io_err(what: &str, path: &Path, e: std::io::Error) -> Failure {
 pub fn main_with(cli: Cli, command_line: String) -> i32 {
     if matches!(
         cli.command,
-        Command::Run(_) | Command::Merge { .. } | Command::Compare { .. }
+        Command::Run(_) | Command::Merge { .. } | Command::Compare { .. } | Command::Sensitivity(_)
     ) {
         // Before any set-up: a signal from here on is exit 130 with
         // nothing written, however long loading and compiling take.
@@ -223,6 +226,7 @@ pub fn main_with(cli: Cli, command_line: String) -> i32 {
             charts,
         } => merge::merge(&shards, out, force, charts, command_line),
         Command::Compare(args) => compare::compare(args),
+        Command::Sensitivity(args) => sensitivity::sensitivity(args, command_line),
     };
     output::finish(result)
 }

@@ -8,6 +8,7 @@ pub mod export;
 pub mod font;
 pub mod html;
 pub mod per_trial;
+pub mod sensitivity;
 pub mod tables;
 
 pub use charts::{Formats, ReportError};

@@ -190,7 +190,7 @@ fn sobol_point(y: &[f64], k: usize, n: usize, rows: &[usize]) -> Option<Vec<(f64
             .map(|i| {
                 let s = rows
                     .iter()
-                    .map(|&j| fb(j) * (fab(i, j) - fa(j)))
+                    .map(|&j| (fb(j) - mean) * (fab(i, j) - fa(j)))
                     .sum::<f64>()
                     / m;
                 let t = rows

@@ -158,7 +158,7 @@ impl Ctx<'_> {
             ("uniform", &[min, max]) if min < max => Dist::Uniform { min, max },
             ("normal", &[mean, sd]) if sd > 0.0 => Dist::Normal { mean, sd },
             ("lognormal", &[median]) if median > 0.0 => Dist::LogNormal { median, sigma },
-            ("triangular", &[min, mode, max]) if min <= mode && mode <= max && min < max => {
+            ("triangular", &[min, max, mode]) if min <= mode && mode <= max && min < max => {
                 Dist::Triangular { min, mode, max }
             }
             _ => {
