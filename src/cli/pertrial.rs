@@ -102,6 +102,9 @@ fn close(w: BufWriter<std::fs::File>, path: &Path) -> Result<(), Failure> {
     f.sync_all().map_err(|e| io_err("write", path, e))
 }
 
+/// What writes one file's contents.
+type FileBody<'a> = Box<dyn Fn(&mut BufWriter<std::fs::File>) -> std::io::Result<()> + 'a>;
+
 /// Write the per-trial files of a run (or shard) of `trials`.
 pub fn write(
     staging: &Staging,
@@ -110,10 +113,7 @@ pub fn write(
     rows: &[Rows],
     trials: Range<u64>,
 ) -> Result<(), Failure> {
-    let mut files: Vec<(
-        &str,
-        Box<dyn Fn(&mut BufWriter<std::fs::File>) -> std::io::Result<()>>,
-    )> = Vec::new();
+    let mut files: Vec<(&str, FileBody<'_>)> = Vec::new();
     if !spec.yearly.is_empty() {
         files.push((
             YEARLY_FILE,

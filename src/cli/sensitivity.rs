@@ -147,7 +147,11 @@ pub fn sensitivity(args: SensitivityArgs, command: String) -> Result<(), Failure
         .iter()
         .filter_map(|o| o.split(':').nth(3).map(|p| p.trim().to_string()))
         .collect();
-    let policies = policy_indices(&model, &named)?;
+    let mut policies = policy_indices(&model, &named)?;
+    if policies.is_empty() {
+        // An empty list would run every policy.
+        policies.push(model.baseline);
+    }
     let name = model.name.clone();
     let out = args
         .out

@@ -1,6 +1,5 @@
 //! Per-trial tables (docs/results.md, "Per-trial values"): the rows kept by
-//! [`crate::sim::pertrial::Rows`] written as CSV (and, with the `parquet`
-//! feature, Parquet: [`super::parquet`]).
+//! [`crate::sim::pertrial::Rows`] written as CSV (no Parquet yet).
 //!
 //! - `per_trial.csv`: `trial, policy, node, year`, one column per yearly
 //!   metric asked; one row per trial, policy (baseline first), node

@@ -109,8 +109,11 @@ pub fn indices_csv(r: &Report) -> String {
     out
 }
 
+/// A design for [`design_csv`]: its method, input values and outputs.
+pub type Design<'a> = (&'a str, &'a [Vec<f64>], &'a [Vec<f64>]);
+
 /// `design.csv`: `method, point, <input values…>, <outputs…>`.
-pub fn design_csv(r: &Report, designs: &[(&str, &[Vec<f64>], &[Vec<f64>])]) -> String {
+pub fn design_csv(r: &Report, designs: &[Design<'_>]) -> String {
     let mut out = String::from("method,point");
     for i in &r.inputs {
         out.push(',');

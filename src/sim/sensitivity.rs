@@ -182,7 +182,7 @@ fn sobol_point(y: &[f64], k: usize, n: usize, rows: &[usize]) -> Option<Vec<(f64
         .map(|&j| (fa(j) - mean).powi(2) + (fb(j) - mean).powi(2))
         .sum::<f64>()
         / (2.0 * m - 1.0);
-    if !(var > 0.0) {
+    if var.is_nan() || var <= 0.0 {
         return None;
     }
     Some(

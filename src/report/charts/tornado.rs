@@ -34,11 +34,14 @@ pub fn stem(name: &str) -> String {
     format!("tornado_{clean}")
 }
 
-/// One bar row: label, then (value, low, high) of the light and dark bars.
+/// One bar row: label, then (value, low, high) of the light and dark bars,
+/// and the ring's value.
+type Row = (String, [f64; 3], Option<[f64; 3]>, Option<f64>);
+
 struct Bars {
     title: String,
     axis: String,
-    rows: Vec<(String, [f64; 3], Option<[f64; 3]>, Option<f64>)>,
+    rows: Vec<Row>,
 }
 
 fn order(o: &OutputResult, k: usize) -> Vec<usize> {
