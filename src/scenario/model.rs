@@ -74,16 +74,6 @@ impl JsonSchema for Quantity {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioFile {
-    /// A base scenario file this one changes (a path relative to this
-    /// file): its tables are taken, this file's `[[…]]` elements replace
-    /// those with the same `id` or are added, `[scenario]` keys replace the
-    /// base's (docs/scenario-format.md, "Inheritance").
-    #[serde(default)]
-    pub extends: Option<At<String>>,
-    /// Elements of the base to drop, as `kind:id` (e.g.
-    /// `"pipeline:nord-stream"`), or whole tables (`"market"`).
-    #[serde(default)]
-    pub remove: Option<Vec<At<String>>>,
     /// Run settings.
     pub scenario: Settings,
     /// Countries or balancing zones.
@@ -122,6 +112,18 @@ pub struct ScenarioFile {
     /// trial (and varied by `gasdep sensitivity`).
     #[serde(default, rename = "uncertain")]
     pub uncertain: Vec<super::uncertain::Uncertain>,
+    // `extends` and `remove` last: serde's "expected one of" lists the
+    // fields in this order, and the format's tables come first.
+    /// A base scenario file this one changes (a path relative to this
+    /// file): its tables are taken, this file's `[[…]]` elements replace
+    /// those with the same `id` or are added, `[scenario]` keys replace the
+    /// base's (docs/scenario-format.md, "Inheritance").
+    #[serde(default)]
+    pub extends: Option<At<String>>,
+    /// Elements of the base to drop, as `kind:id` (e.g.
+    /// `"pipeline:nord-stream"`), or whole tables or kinds (`"market"`).
+    #[serde(default)]
+    pub remove: Option<Vec<At<String>>>,
 }
 
 /// `[scenario]`: what to run.
