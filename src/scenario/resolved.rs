@@ -60,6 +60,9 @@ pub struct Model {
     pub market: MarketM,
     pub lng: Option<LngM>,
     pub policies: Vec<PolicyM>,
+    /// `[[uncertain]]` inputs with the text they are drawn into (`None`
+    /// without any).
+    pub uncertain: Option<std::sync::Arc<super::uncertain::UncertainSet>>,
 }
 
 /// Start of time for schedules whose first value has no date.

@@ -3,7 +3,10 @@
 //! ([`run`]).
 pub mod engine;
 pub mod metrics;
+pub mod pertrial;
 pub mod run;
 pub mod sample;
+pub mod sensitivity;
 pub mod summarize;
+pub mod vary;
 pub mod water;
