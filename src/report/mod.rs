@@ -8,6 +8,8 @@ pub mod export;
 pub mod font;
 pub mod hazard_grid;
 pub mod html;
+pub mod per_trial;
+pub mod sensitivity;
 pub mod tables;
 
 pub use charts::{Formats, ReportError};

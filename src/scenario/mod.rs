@@ -3,10 +3,12 @@
 
 pub mod curve;
 pub mod error;
+pub mod extends;
 pub mod input;
 pub mod model;
 pub mod resolved;
 pub mod time;
+pub mod uncertain;
 pub mod units;
 pub mod validate;
 

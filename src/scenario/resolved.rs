@@ -62,6 +62,9 @@ pub struct Model {
     pub policies: Vec<PolicyM>,
     /// Nodes the run answers for first (`[scenario] focus`), in order.
     pub focus: Vec<usize>,
+    /// `[[uncertain]]` inputs with the text they are drawn into (`None`
+    /// without any).
+    pub uncertain: Option<std::sync::Arc<super::uncertain::UncertainSet>>,
 }
 
 /// Start of time for schedules whose first value has no date.

@@ -4,9 +4,12 @@
 pub mod engine;
 pub mod hazard_grid;
 pub mod metrics;
+pub mod pertrial;
 pub mod plan;
 pub mod run;
 pub mod sample;
+pub mod sensitivity;
 pub mod summarize;
 pub mod supplier;
+pub mod vary;
 pub mod water;

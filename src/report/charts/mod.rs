@@ -38,6 +38,7 @@ pub mod panels;
 pub mod policy_comparison;
 pub mod runs;
 pub mod style;
+pub mod tornado;
 
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
