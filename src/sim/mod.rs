@@ -3,7 +3,10 @@
 //! ([`run`]).
 pub mod engine;
 pub mod metrics;
+pub mod peaks;
 pub mod run;
 pub mod sample;
 pub mod summarize;
 pub mod water;
+mod water_month;
+pub mod weather;

@@ -87,7 +87,9 @@ impl Prepared {
     /// Compile `model` for `policies` (all if empty; the baseline is always
     /// included, first) and value its storage ([`super::water`]) on the
     /// current rayon pool: what a run needs.
-    pub fn new(model: Model, policies: &[usize]) -> Result<Prepared, SimError> {
+    pub fn new(mut model: Model, policies: &[usize]) -> Result<Prepared, SimError> {
+        // Spells given by a return period get their levels once, here.
+        super::weather::resolve_spells(&mut model);
         let mut prep = Prepared::for_summary(model, policies);
         let model = &prep.model;
         prep.nets.par_iter_mut().try_for_each(|net| {
@@ -297,13 +299,15 @@ pub struct Worker<'a> {
     events: Vec<Vec<bool>>,
     /// Step and month index → (year index, month index).
     calendar: Vec<(usize, usize)>,
+    /// Step → year index.
+    year_of: Vec<usize>,
 }
 
 impl<'a> Worker<'a> {
     pub fn new(prep: &'a Prepared) -> Worker<'a> {
         let m = &prep.model;
         let l = &prep.layout;
-        let calendar = prep.nets[0]
+        let calendar: Vec<(usize, usize)> = prep.nets[0]
             .steps
             .iter()
             .map(|s| {
@@ -327,6 +331,7 @@ impl<'a> Worker<'a> {
             recorders: prep.nets.iter().map(|n| Recorder::new(m, n, l)).collect(),
             values: vec![vec![0.0; l.len()]; prep.nets.len()],
             events: vec![vec![false; l.events_len()]; prep.nets.len()],
+            year_of: calendar.iter().map(|c| c.0).collect(),
             calendar,
         }
     }
@@ -339,6 +344,7 @@ impl<'a> Worker<'a> {
             let net = &self.prep.nets[p];
             let rec = &mut self.recorders[p];
             rec.reset();
+            rec.peaks.plan(model, net, &self.world.steps, &self.year_of);
             let mut state = State::initial(model, net);
             for (t, draws) in self.world.steps.iter().enumerate() {
                 let (y, mo) = self.calendar[t];
@@ -351,6 +357,7 @@ impl<'a> Worker<'a> {
                         source,
                     })?;
                 rec.add_step(model, net, t, y, mo, &engine.out);
+                rec.peaks.after_solve(t, y, engine);
             }
             rec.finish(
                 model,

@@ -85,8 +85,11 @@ pub fn value_storage(
         return Ok(());
     }
     let worlds = sample_worlds(model, opts.samples.max(1));
+    // Calendars with daily steps may be valued on their months.
+    let months = super::water_month::monthly_worlds(model, opts.samples.max(1));
+    let months = months.as_deref();
     let still = vec![vec![[1.0; 3]; model.nodes.len()]; steps];
-    net.water = informed_values(model, net, &worlds, &still)?;
+    net.water = informed_values(model, net, &worlds, months, &still)?;
     let adapts = model.market.reference_price.is_some()
         && model
             .nodes
@@ -94,7 +97,7 @@ pub fn value_storage(
             .any(|n| n.curve.adapt.iter().any(|&a| a != 0.0));
     if adapts {
         let memory = memory_path(model, net)?;
-        net.water = informed_values(model, net, &worlds, &memory)?;
+        net.water = informed_values(model, net, &worlds, months, &memory)?;
     }
     Ok(())
 }
@@ -112,13 +115,19 @@ fn memory_path(model: &Model, net: &Network) -> Result<Vec<Vec<[f64; 3]>>, StepE
     Ok(path)
 }
 
-/// The water table, each segment of steps valued with what is known then.
+/// The water table, each segment of steps valued with what is known then;
+/// on the calendar's months when `months` holds their sampled worlds.
 fn informed_values(
     model: &Model,
     net: &Network,
     worlds: &[Vec<Draws>],
+    months: Option<&[Vec<Draws>]>,
     memory: &[Vec<[f64; 3]>],
 ) -> Result<Vec<[f64; LEVEL_BANDS]>, StepError> {
+    let value = |m: &Model, n: &Network, expected: &[Vec<[f64; 3]>], t: usize| match months {
+        Some(w) => super::water_month::backward_months(m, n, &model.policies, w, &expected[t], t),
+        None => backward(m, n, worlds, expected, t),
+    };
     let steps = net.steps.len();
     let mut water = vec![[0.0; LEVEL_BANDS]; steps];
     let policy = &model.policies[net.policy];
@@ -143,7 +152,7 @@ fn informed_values(
         // them into the values.
         let expected = vec![memory[t].clone(); steps];
         let table = if k.iter().all(|&x| x) {
-            backward(model, net, worlds, &expected, t)?
+            value(model, net, &expected, t)?
         } else {
             let (ke, km) = k.split_at(model.events.len());
             let mut m = model.clone();
@@ -162,7 +171,7 @@ fn informed_values(
                 .map(|(x, _)| x.clone())
                 .collect();
             let informed = Network::compile_shaped(&m, net.policy, &model.policies);
-            backward(&m, &informed, worlds, &expected, t)?
+            value(&m, &informed, &expected, t)?
         };
         water[t..u].copy_from_slice(&table[t..u]);
         t = u;
@@ -172,7 +181,7 @@ fn informed_values(
 
 /// Water values of steps `first..` of `net` (earlier rows stay 0), by
 /// backward induction from a yearly cycle at the end.
-fn backward(
+pub(super) fn backward(
     model: &Model,
     net: &Network,
     worlds: &[Vec<Draws>],
@@ -211,9 +220,11 @@ fn backward(
     Ok(water)
 }
 
-/// Draws of the sampled worlds, per world and step.
-fn sample_worlds(model: &Model, samples: usize) -> Vec<Vec<Draws>> {
+/// Draws of the sampled worlds, per world and step (spells imposed on
+/// dates are not foreseen: the worlds have none).
+pub(super) fn sample_worlds(model: &Model, samples: usize) -> Vec<Vec<Draws>> {
     let mut world = World::new(model);
+    world.spells = false;
     (0..samples as u64)
         .map(|s| {
             world.sample(model, SAMPLE_TRIAL_BASE + s);
