@@ -181,3 +181,265 @@ fn peak_metrics_of_the_cut() {
     let monthly = run_summary(BASE, 3);
     assert!(mean(&monthly, "A", "worst_day_shortfall").is_none());
 }
+
+/// Two nodes, January and February 2016, January in daily steps, weather
+/// at the defaults but for the given daily persistence.
+fn two_nodes(rho_daily: f64, correlation: f64) -> gasdep::scenario::Model {
+    let text = format!(
+        r#"
+[scenario]
+name = "weather"
+start = "2016-01"
+end = "2016-02"
+baseline = "base"
+[calendar]
+daily_months = [1]
+[[node]]
+id = "A"
+demand = {{ protected = "100 GWh/d", industry = "0 GWh/d", power = "0 GWh/d" }}
+[[node]]
+id = "B"
+demand = {{ protected = "100 GWh/d", industry = "0 GWh/d", power = "0 GWh/d" }}
+[uncertainty]
+weather = {{ daily_autocorrelation = {rho_daily}, correlation = {correlation} }}
+[[policy]]
+id = "base"
+"#
+    );
+    load_str(&text, Path::new("w.toml"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .1
+}
+
+/// The daily deviations of a month sum to zero (so the month's demand is
+/// the monthly calendar's, whatever the zoom), the monthly anomaly is the
+/// monthly calendar's own draw, and a whole-month step has no deviation.
+#[test]
+fn daily_weather_keeps_the_month_and_its_monthly_anomaly() {
+    use gasdep::sim::sample::World;
+    let daily = two_nodes(0.8, 0.7);
+    let mut monthly = daily.clone();
+    monthly.calendar = gasdep::scenario::calendar::CalendarM::monthly();
+    let (mut wd, mut wm) = (World::new(&daily), World::new(&monthly));
+    for trial in 0..50 {
+        wd.sample(&daily, trial);
+        wm.sample(&monthly, trial);
+        assert_eq!(wd.steps.len(), 32);
+        for n in 0..2 {
+            let sum: f64 = wd.steps[..31].iter().map(|d| d.daily[n]).sum();
+            assert!(
+                sum.abs() < 1e-12,
+                "trial {trial}: January deviations sum to {sum}"
+            );
+            assert!(
+                wd.steps[..31]
+                    .iter()
+                    .all(|d| d.weather[n] == wm.steps[0].weather[n])
+            );
+            assert_eq!(wd.steps[31].weather[n], wm.steps[1].weather[n]);
+            assert_eq!(wd.steps[31].daily[n], 0.0);
+            assert!(wd.steps[..31].iter().any(|d| d.daily[n] != 0.0));
+        }
+    }
+}
+
+/// Lag-1 correlation of the daily deviations within January, pooled over
+/// trials, and the correlation of the two nodes' deviations on the same day.
+fn daily_correlations(rho_daily: f64, correlation: f64) -> (f64, f64) {
+    use gasdep::sim::sample::World;
+    let m = two_nodes(rho_daily, correlation);
+    let mut w = World::new(&m);
+    let (mut lag, mut cross) = ((0.0, 0.0, 0.0), (0.0, 0.0, 0.0));
+    for trial in 0..2000 {
+        w.sample(&m, trial);
+        for t in 0..31 {
+            let (a, b) = (w.steps[t].daily[0], w.steps[t].daily[1]);
+            cross = (cross.0 + a * b, cross.1 + a * a, cross.2 + b * b);
+            if t > 0 {
+                let p = w.steps[t - 1].daily[0];
+                lag = (lag.0 + a * p, lag.1 + a * a, lag.2 + p * p);
+            }
+        }
+    }
+    let r = |(xy, xx, yy): (f64, f64, f64)| xy / (xx * yy).sqrt();
+    (r(lag), r(cross))
+}
+
+/// Cold spells last: with ρ_d = 0.8 a day's deviation carries into the
+/// next (the demeaned AR(1)'s lag-1 correlation within a 31-day month is
+/// about ρ − (1 + 3ρ)/n ≈ 0.69); with ρ_d = 0 it does not (≈ −1/31).
+/// Across nodes the deviations have the weather correlation (0.8: the
+/// demeaning is the same linear map for both nodes). 62,000 days: the
+/// standard errors are ≈ 0.005.
+#[test]
+fn cold_spells_persist_and_are_correlated_across_countries() {
+    let (lag, cross) = daily_correlations(0.8, 0.8);
+    assert!((0.62..0.76).contains(&lag), "lag-1 correlation {lag}");
+    assert!((cross - 0.8).abs() < 0.03, "cross correlation {cross}");
+    let (lag, cross) = daily_correlations(0.0, 0.0);
+    assert!(
+        lag.abs() < 0.06,
+        "lag-1 correlation without persistence {lag}"
+    );
+    assert!(cross.abs() < 0.03, "cross correlation {cross}");
+}
+
+/// A spell imposes its heating level on its days in every trial and in
+/// the deterministic run: 150 % on 5–7 January makes A's protected demand
+/// 150 GWh on each of those days (flat profile, 100 GWh/d).
+#[test]
+fn a_spell_sets_heating_demand_on_its_days() {
+    let text = with_calendar(
+        "[calendar]\ndaily_months = [1]\n[[spell]]\nnodes = [\"A\"]\nfrom = \"2016-01-05\"\nuntil = \"2016-01-07\"\nheating = \"150 %\"\n",
+    );
+    let prep = prepare(&text);
+    let outs = deterministic(&prep, 0).unwrap();
+    for (t, o) in outs.iter().enumerate().take(10) {
+        let want = if (4..7).contains(&t) { 150.0 } else { 100.0 };
+        assert!(
+            (o.demand[0][0] - want).abs() < 1e-9,
+            "day {}: {}",
+            t + 1,
+            o.demand[0][0]
+        );
+    }
+}
+
+/// Return levels: with no weather sensitivity every day is its profile, so
+/// the 1-in-20 week of January is January's normal: level 100 %. With
+/// weather, a rarer spell is colder: the 1-in-20 week's level lies above
+/// the 1-in-2 week's, and both above normal.
+#[test]
+fn return_levels_grow_with_the_return_period() {
+    use gasdep::scenario::time::Day;
+    use gasdep::sim::weather::return_level;
+    let flat = prepare(&with_calendar("[calendar]\ndaily_months = [1]\n")).model;
+    let (a, b) = (Day::from_ymd(2016, 1, 10), Day::from_ymd(2016, 1, 17));
+    assert!((return_level(&flat, 0, a, b, 20.0) - 1.0).abs() < 1e-12);
+    let m = two_nodes(0.8, 0.7);
+    let (l2, l20) = (
+        return_level(&m, 0, a, b, 2.0),
+        return_level(&m, 0, a, b, 20.0),
+    );
+    assert!(1.0 < l2 && l2 < l20, "1-in-2 {l2}, 1-in-20 {l20}");
+}
+
+/// Storage by holder: a 100 TWh site in SK held 60 % by CZ and 30 % by a
+/// company at home in UA (not modelled): SK keeps 10 TWh with 10 % of the
+/// rates, CZ holds 60 TWh on top of its own 20, and the UA shipper's 30 TWh
+/// serve no modelled node. Fills: SK's site is 80 % full, CZ's own 50 %, so
+/// CZ's pooled storage holds 48 + 10 = 58 of 80 TWh (72.5 %).
+#[test]
+fn holders_take_their_share_of_a_site() {
+    let text = r#"
+[scenario]
+name = "holders"
+start = "2009-01"
+end = "2009-01"
+baseline = "base"
+[[node]]
+id = "SK"
+demand = { protected = "10 GWh/d", industry = "0 GWh/d", power = "0 GWh/d" }
+storage = { volume = "100 TWh", injection = "1 TWh/d", withdrawal = "2 TWh/d", initial_fill = "80 %", holders = [{ holder = "CZ", share = "60 %" }, { holder = "naftogaz", share = "30 %" }] }
+[[node]]
+id = "CZ"
+demand = { protected = "10 GWh/d", industry = "0 GWh/d", power = "0 GWh/d" }
+storage = { volume = "20 TWh", injection = "0.2 TWh/d", withdrawal = "0.4 TWh/d", initial_fill = "50 %" }
+[[company]]
+id = "naftogaz"
+country = "UA"
+[[policy]]
+id = "base"
+"#;
+    let (_, m) = load_str(text, Path::new("h.toml")).unwrap_or_else(|e| panic!("{e}"));
+    let sk = m.nodes[0].storage.as_ref().unwrap();
+    let cz = m.nodes[1].storage.as_ref().unwrap();
+    let near = |a: f64, b: f64| (a - b).abs() < 1e-6 * b.abs().max(1.0);
+    assert!(near(sk.volume, 10_000.0) && near(sk.withdrawal, 200.0) && near(sk.initial_fill, 0.8));
+    assert!(near(cz.volume, 80_000.0) && near(cz.withdrawal, 1_600.0));
+    assert!(near(cz.initial_fill, 58.0 / 80.0), "{}", cz.initial_fill);
+    let bad = text.replace("\"30 %\"", "\"50 %\"");
+    let e = load_str(&bad, Path::new("h.toml")).unwrap_err().to_string();
+    assert!(e.contains("more than all of it"), "{e}");
+    let bad = text.replace("holder = \"naftogaz\"", "holder = \"nobody\"");
+    let e = load_str(&bad, Path::new("h.toml")).unwrap_err().to_string();
+    assert!(e.contains("neither a node nor a company"), "{e}");
+}
+
+/// Calendar mistakes are refused with their place and a fix.
+#[test]
+fn calendar_errors_are_located() {
+    let cases = [
+        (
+            "[calendar]\ndaily_months = [13]\n",
+            "month 13 does not exist",
+        ),
+        (
+            "[calendar]\n[[calendar.daily]]\nevent = \"nope\"\n",
+            "event 'nope' is not defined",
+        ),
+        (
+            "[calendar]\n[[calendar.daily]]\nfrom = \"2017-01-01\"\nuntil = \"2017-01-31\"\n",
+            "outside the horizon",
+        ),
+        (
+            "[calendar]\n[[calendar.daily]]\nfrom = \"2016-01-01\"\n",
+            "needs either from and until, or event",
+        ),
+        (
+            "[calendar]\nvaluation = \"weekly\"\n",
+            "valuation 'weekly' is not known",
+        ),
+    ];
+    for (cal, want) in cases {
+        let e = load_str(&with_calendar(cal), Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(want), "{cal}: {e}");
+        assert!(e.contains("c.toml:"), "{e}");
+    }
+    let open_ended = BASE.replace("end = \"2016-01-24\"\n", "") + "";
+    let e = load_str(
+        &open_ended.replace(
+            "[[node]]",
+            "[calendar]\n[[calendar.daily]]\nevent = \"cut\"\n[[node]]",
+        ),
+        Path::new("c.toml"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("has no end"), "{e}");
+}
+
+/// Take-or-pay stays what the seller could deliver whatever the steps: a
+/// contract of 80 GWh/d, all take-or-pay, routed on x-a. With the cut days
+/// as daily steps the buyer owes nothing on them: 80 × (31 − 14) =
+/// 1,360 GWh owed in January, all of it taken. In a monthly step the
+/// route keeps 17/31 of its capacity (2,550 GWh ≥ 31 × 80), so the whole
+/// 2,480 GWh are owed and taken: averaging hides the outage from the
+/// contract too.
+#[test]
+fn take_or_pay_follows_the_outage_day_by_day() {
+    let contract = "[[contract]]\nid = \"k\"\nseller = \"X\"\nbuyer = \"A\"\nvolume = \"80 GWh/d\"\nstart = \"2016-01\"\ntake_or_pay = \"100 %\"\nprice = \"10 EUR/MWh\"\nroute = \"x-a\"\n";
+    let owed = |text: String| {
+        let prep = prepare(&text.replace("[[event]]", &format!("{contract}\n[[event]]")));
+        let outs = deterministic(&prep, 0).unwrap();
+        let jan = outs
+            .iter()
+            .zip(&prep.nets[0].steps)
+            .filter(|(_, s)| s.month == 1);
+        jan.fold((0.0, 0.0), |(o, k), (x, _)| {
+            (o + x.contract_owed[0], k + x.contract_taken[0])
+        })
+    };
+    let (o, k) = owed(with_calendar("[calendar]\ndaily_months = [1]\n"));
+    assert!(
+        (o - 1360.0).abs() < 1e-6 && (k - 1360.0).abs() < 0.01,
+        "daily: owed {o}, taken {k}"
+    );
+    let (o, k) = owed(BASE.to_string());
+    assert!(
+        (o - 2480.0).abs() < 1e-6 && (k - 2480.0).abs() < 0.01,
+        "monthly: owed {o}, taken {k}"
+    );
+}

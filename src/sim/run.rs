@@ -12,7 +12,7 @@
 //! on the number of cells (nodes × metrics × periods × policies), not on
 //! the number of trials.
 
-use super::engine::{Draws, Engine, State, StepError, StepOut};
+use super::engine::{Engine, State, StepError, StepOut};
 use super::metrics::{Layout, MONTHLY, MONTHLY_NODE, PIPELINE, Recorder, YEARLY};
 use super::sample::World;
 use super::water::{WaterOptions, value_storage};
@@ -431,17 +431,19 @@ pub fn monte_carlo(prep: &Prepared, opts: &McOptions) -> Result<Accumulators, Si
 }
 
 /// Step results of a run without uncertainty (every draw at its expected
-/// value), one entry per step, for one policy of `prep`.
+/// value, the `[[spell]]`s imposed), one entry per step, for one policy of
+/// `prep`.
 pub fn deterministic(prep: &Prepared, policy: usize) -> Result<Vec<StepOut>, SimError> {
     let model = &prep.model;
     let net = &prep.nets[policy];
     let mut engine = Engine::new(model, net);
     let mut state = State::initial(model, net);
-    let draws = Draws::neutral(model);
+    // Every draw at its expectation, but the spells imposed on dates.
+    let draws = super::weather::expected(model);
     let mut outs = Vec::with_capacity(net.steps.len());
-    for t in 0..net.steps.len() {
+    for (t, draws) in draws.iter().enumerate() {
         engine
-            .step(t, &draws, &mut state)
+            .step(t, draws, &mut state)
             .map_err(|source| SimError::Step {
                 trial: 0,
                 policy: model.policies[net.policy].id.clone(),

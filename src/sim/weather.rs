@@ -178,6 +178,15 @@ impl Weather {
     }
 }
 
+/// Draws of every step at their expectation, with the spells imposed (the
+/// deterministic run's world).
+pub fn expected(model: &Model) -> Vec<Draws> {
+    let starts = crate::network::step_starts(model);
+    let mut steps = vec![Draws::neutral(model); starts.len()];
+    impose(&model.spells, &starts, &mut steps);
+    steps
+}
+
 /// Impose spells given by their heating level (return periods must have
 /// been resolved, see [`resolve_spells`]; unresolved ones are skipped).
 fn impose(spells: &[SpellM], starts: &[(Day, f64)], steps: &mut [Draws]) {
