@@ -24,7 +24,7 @@ fn summary(dir: &Path) -> Value {
 /// The summary without its wall-clock and machine fields.
 fn comparable(mut v: Value) -> Value {
     let run = v["run"].as_object_mut().unwrap();
-    for k in ["wall_seconds", "threads", "command"] {
+    for k in ["wall_seconds", "cpu_seconds", "threads", "command"] {
         run.remove(k);
     }
     v
@@ -222,6 +222,17 @@ fn three_shards_merge_into_the_unsharded_run() {
     let o = gasdep(&args);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(comparable(summary(&whole)), comparable(summary(&merged)));
+    // run.json counts the steps solved: 24 trials × 3 policies × 24 monthly
+    // steps of the example, in the whole run and summed over the shards,
+    // with the CPU time that took.
+    let record = |d: &Path| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(d.join("run.json")).unwrap()).unwrap()
+    };
+    for d in [&whole, &merged] {
+        assert_eq!(record(d)["trial_steps"], 24 * 3 * 24, "{}", d.display());
+        assert!(record(d)["cpu_seconds"].as_f64().unwrap() > 0.0);
+    }
+    assert_eq!(record(&shards[0])["trial_steps"], 8 * 3 * 24);
 
     // A missing shard, a duplicate, a shard of another run, a half-written one: refused.
     let o = gasdep(&[

@@ -39,6 +39,66 @@ fn missing_packages(py: &str) -> Option<String> {
     }
 }
 
+/// Skip (or fail under GASDEP_REQUIRE_PYTHON=1) without the packages.
+fn require_packages(py: &str) -> bool {
+    if let Some(why) = missing_packages(py) {
+        let install = "pip install -r tests/python/requirements.txt";
+        if std::env::var("GASDEP_REQUIRE_PYTHON").as_deref() == Ok("1") {
+            panic!("{why}; GASDEP_REQUIRE_PYTHON=1 requires them ({install})");
+        }
+        eprintln!("skipped: {why} ({install}, or set GASDEP_REQUIRE_PYTHON=1 to fail instead)");
+        return false;
+    }
+    true
+}
+
+/// pandas reads the per-trial files of `gasdep run --per-trial` as they
+/// are, and their means over trials are the summary's
+/// (tests/python/check_per_trial.py).
+#[test]
+fn pandas_reads_the_per_trial_files() {
+    let py = python();
+    if !require_packages(&py) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_gasdep"))
+        .args([
+            "run",
+            "scenarios/examples/two-countries.toml",
+            "--trials",
+            "30",
+            "--charts",
+            "none",
+            "--quiet",
+            "--per-trial",
+            "dependency_share,curtailment,price:step,storage_level:step",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .expect("gasdep runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/python/check_per_trial.py"
+    );
+    let o = Command::new(&py)
+        .arg(script)
+        .arg(&out)
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    print!("{stdout}");
+    assert!(
+        o.status.success(),
+        "check_per_trial.py failed:\n{stdout}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(stdout.contains("check_per_trial: ok"), "{stdout}");
+}
+
 #[test]
 fn pandas_and_pyam_read_the_csv_outputs() {
     let py = python();

@@ -45,7 +45,10 @@ pub fn merge(
     let prep = Prepared::for_summary(model, &policies);
     let mut acc = Accumulators::new(&prep);
     let mut seen = vec![false; n as usize];
+    // Shard folders by index, with their trial counts (per-trial files).
+    let mut order: Vec<(u32, PathBuf, u64)> = Vec::new();
     let mut wall = 0.0;
+    let (mut trial_steps, mut cpu) = (0u64, 0.0);
     let text = first.scenario.clone();
     let mut pending = Some(first);
     for d in dirs {
@@ -86,7 +89,8 @@ pub fn merge(
                 want.end - want.start
             )));
         }
-        shard::check_trials(d, &s, want)?;
+        shard::check_trials(d, &s, want.clone())?;
+        order.push((k as u32, d.clone(), want.end - want.start));
         if s.accumulators.values.len() != acc.values.len() {
             return Err(Failure::Input(format!(
                 "{}: shard layout does not match its scenario",
@@ -96,6 +100,8 @@ pub fn merge(
         acc.merge(&s.accumulators)
             .map_err(|e| Failure::Input(format!("{}: {e}", d.display())))?;
         wall += r.wall_seconds;
+        trial_steps += r.trial_steps;
+        cpu += r.cpu_seconds;
     }
     let missing: Vec<String> = seen
         .iter()
@@ -113,6 +119,8 @@ pub fn merge(
         shard: None,
         command: command.clone(),
         wall_seconds: wall,
+        trial_steps,
+        cpu_seconds: cpu,
         ..r0.clone()
     };
     let run = RunInfo {
@@ -126,6 +134,8 @@ pub fn merge(
         markers: Vec::new(),
     };
     let summary = summarize(&prep, &acc, run);
+    order.sort_by_key(|o| o.0);
+    let shards: Vec<(PathBuf, u64)> = order.into_iter().map(|(_, d, t)| (d, t)).collect();
     write_results(
         &out,
         &summary,
@@ -140,6 +150,7 @@ pub fn merge(
             .as_ref(),
         all_cores(),
         &|| check_target(&out, &name, force),
+        &|staging| super::pertrial::merge(staging, &prep, &shards),
     )?;
     super::output::out(&format!(
         "merged {} shards into {}\n",

@@ -12,13 +12,16 @@ mod inspect;
 mod lock;
 mod merge;
 pub mod output;
+mod pertrial;
 mod progress;
+mod sensitivity;
 mod shard;
 
 use crate::report::export::{Staging, iamc_csv, tidy_csv};
 use crate::report::{Formats, charts, html};
 use crate::scenario::{self, Model, ScenarioError};
-use crate::sim::run::{McOptions, Prepared, SimError, monte_carlo};
+use crate::sim::pertrial::{PerTrialSpec, Rows};
+use crate::sim::run::{McOptions, Prepared, SimError, monte_carlo, monte_carlo_with};
 use crate::sim::summarize::summarize;
 use crate::stats::summary::{REGION, RunInfo, Summary};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -72,6 +75,8 @@ pub enum Command {
         /// Observed-data files (default: every `*.toml` in scenarios/observed).
         files: Vec<PathBuf>,
     },
+    /// Morris and Sobol sensitivity of outputs to the [[uncertain]] inputs.
+    Sensitivity(sensitivity::SensitivityArgs),
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
@@ -128,6 +133,13 @@ pub struct RunArgs {
     /// baseline and the first other policy).
     #[arg(long, value_name = "A,B")]
     pub flow_map_policies: Option<String>,
+    /// Also write every trial's values of these metrics: yearly metric
+    /// names, NAME:step for step values (e.g. dependency_share,price:step).
+    #[arg(long, value_name = "METRIC[,…]")]
+    pub per_trial: Option<String>,
+    /// Refuse --per-trial output estimated above this size (e.g. 500MB, 5GB, none).
+    #[arg(long, value_name = "SIZE", default_value = "2GB")]
+    pub per_trial_limit: String,
 }
 
 /// Why a command failed, with its exit code.
@@ -180,6 +192,7 @@ impl From<SimError> for Failure {
             e @ SimError::Threads { .. } => {
                 Failure::Input(format!("{e}: use fewer --threads, or allow more memory"))
             }
+            SimError::Uncertain(m) => Failure::Input(m),
             other => Failure::Internal(other.to_string()),
         }
     }
@@ -200,7 +213,7 @@ fn io_err(what: &str, path: &Path, e: std::io::Error) -> Failure {
 pub fn main_with(cli: Cli, command_line: String) -> i32 {
     if matches!(
         cli.command,
-        Command::Run(_) | Command::Merge { .. } | Command::Compare { .. }
+        Command::Run(_) | Command::Merge { .. } | Command::Compare { .. } | Command::Sensitivity(_)
     ) {
         // Before any set-up: a signal from here on is exit 130 with
         // nothing written, however long loading and compiling take.
@@ -219,6 +232,7 @@ pub fn main_with(cli: Cli, command_line: String) -> i32 {
         } => merge::merge(&shards, out, force, charts, command_line),
         Command::Compare(args) => compare::compare(args),
         Command::Backtest { files } => backtest(&files),
+        Command::Sensitivity(args) => sensitivity::sensitivity(args, command_line),
     };
     output::finish(result)
 }
@@ -297,14 +311,11 @@ fn validate(files: &[PathBuf]) -> Result<(), Failure> {
     }
 }
 
-/// Load a scenario file, or the built-in default; returns the model and its text.
+/// Load a scenario file, or the built-in default; returns the model and its
+/// text (for a file that `extends` another, the resolved, self-contained text).
 pub fn load_scenario(file: Option<&Path>) -> Result<(Model, String), Failure> {
     match file {
-        Some(f) => {
-            let text = scenario::input::read(f)?;
-            let (_, m) = scenario::load_str(&text, f)?;
-            Ok((m, text))
-        }
+        Some(f) => Ok(scenario::extends::load_file(f)?),
         None => {
             let (_, m) = scenario::load_str(DEFAULT_SCENARIO, Path::new(DEFAULT_SCENARIO_NAME))?;
             Ok((m, DEFAULT_SCENARIO.to_string()))
@@ -398,6 +409,26 @@ pub struct RunRecord {
     pub command: String,
     pub threads: usize,
     pub wall_seconds: f64,
+    /// Steps solved: trials × policies × steps (the unit of the speed
+    /// figures: trial-steps per CPU second is `trial_steps / cpu_seconds`).
+    #[serde(default)]
+    pub trial_steps: u64,
+    /// CPU time of the process (user + system, all threads) until the
+    /// trials were done, storage valuation included, seconds.
+    #[serde(default)]
+    pub cpu_seconds: f64,
+}
+
+/// User + system CPU time of this process so far, seconds (0 if the
+/// system will not say).
+fn process_cpu_seconds() -> f64 {
+    // SAFETY: getrusage writes a plain struct we own; RUSAGE_SELF is valid.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } != 0 {
+        return 0.0;
+    }
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 * 1e-6;
+    secs(u.ru_utime) + secs(u.ru_stime)
 }
 
 const RUN_FORMAT: &str = "gasdep-run/1";
@@ -513,6 +544,13 @@ fn run(args: RunArgs, command: String) -> Result<(), Failure> {
         None => None,
     };
     let policies = policy_indices(&model, &args.policies)?;
+    let per_trial = args
+        .per_trial
+        .as_deref()
+        .map(PerTrialSpec::parse)
+        .transpose()
+        .map_err(Failure::Input)?;
+    let per_trial_limit = pertrial::parse_size(&args.per_trial_limit)?;
     let name = model.name.clone();
     let out = args.out.clone().unwrap_or_else(|| {
         let leaf = match shard {
@@ -550,23 +588,35 @@ fn run(args: RunArgs, command: String) -> Result<(), Failure> {
         Some((k, n)) => shard_range(trials, k, n),
         None => 0..trials,
     };
+    if let Some(spec) = &per_trial {
+        let n = range.end - range.start;
+        pertrial::announce(spec, &prep, n, per_trial_limit, args.quiet)?;
+    }
     let t0 = Instant::now();
+    let trial_steps = (range.end - range.start)
+        * prep.nets.len() as u64
+        * prep.nets.first().map_or(0, |n| n.steps.len()) as u64;
     let progress = progress::Progress::start(range.end - range.start, name.clone(), args.quiet);
     let done = progress.done.clone();
     let cancel = cancel_flag();
-    let result = monte_carlo(
-        &prep,
-        &McOptions {
-            trials: range,
-            threads,
-            progress: &|| {
-                done.fetch_add(1, Ordering::Relaxed);
-            },
-            cancel: &cancel,
+    let opts = McOptions {
+        trials: range.clone(),
+        threads,
+        progress: &|| {
+            done.fetch_add(1, Ordering::Relaxed);
         },
-    );
+        cancel: &cancel,
+    };
+    let result = match &per_trial {
+        None => monte_carlo(&prep, &opts).map(|a| (a, Vec::new())),
+        Some(spec) => monte_carlo_with(&prep, &opts, &|| Rows::new(spec)),
+    };
     progress.finish();
-    let acc = result?;
+    let (acc, rows) = result?;
+    let write_per_trial = |staging: &Staging| match &per_trial {
+        Some(spec) => pertrial::write(staging, spec, &prep, &rows, range.clone()),
+        None => Ok(()),
+    };
     let record = RunRecord {
         format: RUN_FORMAT.into(),
         gasdep_version: env!("CARGO_PKG_VERSION").into(),
@@ -583,6 +633,8 @@ fn run(args: RunArgs, command: String) -> Result<(), Failure> {
         command,
         threads,
         wall_seconds: t0.elapsed().as_secs_f64(),
+        trial_steps,
+        cpu_seconds: process_cpu_seconds(),
     };
     if shard.is_some() {
         let sealed = shard::encode(&text, &record, &acc)?;
@@ -597,6 +649,7 @@ fn run(args: RunArgs, command: String) -> Result<(), Failure> {
             let json = serde_json::to_string_pretty(&record)
                 .map_err(|e| Failure::Internal(e.to_string()))?;
             w("run.json", json.as_bytes())?;
+            write_per_trial(&staging)?;
             // The shard file goes last: its presence marks a complete shard.
             w(shard::SHARD_FILE, sealed.as_bytes())
         })();
@@ -635,6 +688,7 @@ fn run(args: RunArgs, command: String) -> Result<(), Failure> {
         chart_opts.as_ref(),
         threads,
         &may_replace,
+        &write_per_trial,
     )?;
     if !args.quiet {
         let mut text = headline(&summary)?;
@@ -675,8 +729,9 @@ fn commit(
 }
 
 /// Write a finished run's folder atomically, with the charts of `charts`
-/// (none without). The files are rendered in parallel on `threads`
-/// threads (the charts each on their own).
+/// (none without) and what `extra` writes (per-trial files). The files are
+/// rendered in parallel on `threads` threads (the charts each on their own).
+#[allow(clippy::too_many_arguments)]
 fn write_results(
     out: &Path,
     summary: &Summary,
@@ -685,6 +740,7 @@ fn write_results(
     charts: Option<&charts::ChartOptions>,
     threads: usize,
     may_replace: &dyn Fn() -> Result<(), Failure>,
+    extra: &dyn Fn(&Staging) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
     let staging = Staging::new(out).map_err(|e| io_err("create", out, e))?;
     let internal = |e: serde_json::Error| Failure::Internal(e.to_string());
@@ -724,6 +780,7 @@ fn write_results(
             html::write_report(summary, &files, &staging.dir.join("report.html"))
                 .map_err(|e| Failure::Input(e.to_string()))?;
         }
+        extra(&staging)?;
         // run.json last: a folder with it is a finished result.
         w(
             "run.json",

@@ -1,6 +1,6 @@
 //! Export of one step's allocation problem, so that anyone can re-solve it
 //! with another solver (HiGHS, GLPK, CBC, …) and compare the objective
-//! (docs/model.md, "The network of one step").
+//! (docs/model.md, "The market of one step").
 //!
 //! Inputs: the [`Network`] (topology and what each arc stands for), the
 //! [`Model`] (names), and the integer problem exactly as the engine solved

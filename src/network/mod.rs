@@ -104,7 +104,7 @@ pub struct Arc {
 }
 
 /// Deterministic numbers of one step under one policy.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StepPlan {
     pub start: Day,
     pub days: f64,

@@ -42,7 +42,7 @@ fn stat_values(s: &Stat) -> [f64; 9] {
 }
 
 /// Quote a CSV field when needed (RFC 4180).
-fn field(s: &str) -> String {
+pub(crate) fn field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -58,7 +58,7 @@ fn field(s: &str) -> String {
 /// `-0.00045713927739118` came back as `-0.0004571392773911`, while
 /// `-4.5713927739118e-4` comes back as written or within a unit of the
 /// last digit.
-fn num(x: f64) -> String {
+pub(crate) fn num(x: f64) -> String {
     if !x.is_finite() {
         return String::new();
     }

@@ -7,6 +7,8 @@ pub mod explorer;
 pub mod export;
 pub mod font;
 pub mod html;
+pub mod per_trial;
+pub mod sensitivity;
 pub mod tables;
 
 pub use charts::{Formats, ReportError};

@@ -19,6 +19,9 @@ pub struct Problem {
     pub message: String,
     /// What to do about it.
     pub help: Option<String>,
+    /// The file it is in, when not the one the error names (a base file
+    /// that the scenario `extends`).
+    pub file: Option<PathBuf>,
 }
 
 /// Why a scenario could not be loaded.
@@ -54,7 +57,7 @@ fn render(path: &std::path::Path, problems: &[Problem]) -> String {
         }
         out.push_str(&format!(
             "{}:{}:{}: {}",
-            path.display(),
+            p.file.as_deref().unwrap_or(path).display(),
             p.line,
             p.column,
             p.message
@@ -93,6 +96,11 @@ impl<'a> Locator<'a> {
             )
             .collect();
         Locator { text, line_starts }
+    }
+
+    /// The text being located.
+    pub fn text(&self) -> &'a str {
+        self.text
     }
 
     /// 1-based line and column (in characters) of the start of `span`;
@@ -138,7 +146,23 @@ impl<'a> Locator<'a> {
             column,
             message,
             help,
+            file: None,
         }
+    }
+
+    /// Byte offset of 1-based `line` and `column` (in characters), the
+    /// inverse of [`Locator::place`]; clamped to the text.
+    pub fn offset(&self, line: usize, column: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line.max(1) - 1) else {
+            return self.text.len();
+        };
+        let rest = &self.text[start..];
+        let end = rest.find('\n').unwrap_or(rest.len());
+        start
+            + rest[..end]
+                .char_indices()
+                .nth(column.max(1) - 1)
+                .map_or(end, |(i, _)| i)
     }
 }
 

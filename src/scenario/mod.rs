@@ -4,11 +4,13 @@
 pub mod calendar;
 pub mod curve;
 pub mod error;
+pub mod extends;
 pub mod input;
 pub mod model;
 pub mod model_daily;
 pub mod resolved;
 pub mod time;
+pub mod uncertain;
 pub mod units;
 pub mod validate;
 

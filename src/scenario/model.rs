@@ -116,6 +116,22 @@ pub struct ScenarioFile {
     /// Named policies; one of them is the baseline.
     #[serde(default, rename = "policy")]
     pub policies: Vec<Policy>,
+    /// Uncertain inputs: a distribution for a numeric field, drawn per
+    /// trial (and varied by `gasdep sensitivity`).
+    #[serde(default, rename = "uncertain")]
+    pub uncertain: Vec<super::uncertain::Uncertain>,
+    // `extends` and `remove` last: serde's "expected one of" lists the
+    // fields in this order, and the format's tables come first.
+    /// A base scenario file this one changes (a path relative to this
+    /// file): its tables are taken, this file's `[[…]]` elements replace
+    /// those with the same `id` or are added, `[scenario]` keys replace the
+    /// base's (docs/scenario-format.md, "Inheritance").
+    #[serde(default)]
+    pub extends: Option<At<String>>,
+    /// Elements of the base to drop, as `kind:id` (e.g.
+    /// `"pipeline:nord-stream"`), or whole tables or kinds (`"market"`).
+    #[serde(default)]
+    pub remove: Option<Vec<At<String>>>,
 }
 
 /// `[scenario]`: what to run.

@@ -64,6 +64,9 @@ pub struct Model {
     pub calendar: super::calendar::CalendarM,
     /// Weather imposed on dates (in every trial).
     pub spells: Vec<super::calendar::SpellM>,
+    /// `[[uncertain]]` inputs with the text they are drawn into (`None`
+    /// without any).
+    pub uncertain: Option<std::sync::Arc<super::uncertain::UncertainSet>>,
 }
 
 /// Start of time for schedules whose first value has no date.

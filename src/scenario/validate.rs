@@ -19,6 +19,8 @@
 
 mod daily;
 mod market;
+mod uncertain;
+pub use uncertain::MAX_UNCERTAIN;
 
 use super::error::{Locator, Problem, ScenarioError};
 use super::model::*;
@@ -32,14 +34,33 @@ use std::path::Path;
 mod limits;
 pub use limits::{MAX_ARCS, MAX_CONTRACTS, MAX_PIPELINES, MAX_STEPS};
 
-/// Read and check a scenario file.
+/// Read and check a scenario file (resolving `extends`, see
+/// [`super::extends`]).
 pub fn load(path: &Path) -> Result<Model, ScenarioError> {
-    let text = super::input::read(path)?;
-    load_str(&text, path).map(|(_, m)| m)
+    super::extends::load_file(path).map(|(m, _)| m)
 }
 
 /// Check scenario text; `path` is only used in messages.
 pub fn load_str(text: &str, path: &Path) -> Result<(ScenarioFile, Model), ScenarioError> {
+    let (file, model) = load_checked(text, path)?;
+    // Uncertain inputs: the scenario must be valid at both ends of each.
+    if let Some(set) = &model.uncertain {
+        let problems = uncertain::check_ends(set, path);
+        if !problems.is_empty() {
+            let path = path.to_path_buf();
+            return Err(ScenarioError::Invalid { path, problems });
+        }
+    }
+    Ok((file, model))
+}
+
+/// Check scenario text with uncertain inputs set to drawn values (their
+/// ends were checked with the scenario).
+pub(crate) fn load_variant(text: &str, path: &Path) -> Result<Model, ScenarioError> {
+    load_checked(text, path).map(|(_, m)| m)
+}
+
+fn load_checked(text: &str, path: &Path) -> Result<(ScenarioFile, Model), ScenarioError> {
     let loc = Locator::new(text);
     if let Some(p) = super::input::nesting_problem(text, &loc) {
         let (path, problems) = (path.to_path_buf(), vec![p]);
@@ -90,6 +111,7 @@ pub fn load_str(text: &str, path: &Path) -> Result<(ScenarioFile, Model), Scenar
             column: 1,
             message: "scenario could not be resolved".into(),
             help: None,
+            file: None,
         });
     }
     Err(ScenarioError::Invalid {
@@ -356,6 +378,20 @@ impl Ctx<'_> {
 
     fn model(&mut self, f: &ScenarioFile) -> Option<Model> {
         let s = &f.scenario;
+        if let Some(e) = &f.extends {
+            self.err(
+                &e.span(),
+                "extends is resolved only when the scenario is read from its file",
+                "give gasdep the file itself (gasdep validate FILE, gasdep run FILE)",
+            );
+        }
+        if let Some(r) = f.remove.as_ref().and_then(|r| r.first()) {
+            self.err(
+                &r.span(),
+                "remove applies only with extends, to the base's elements",
+                "delete the element itself, or extend the file that has it",
+            );
+        }
         if let Some(q) = &s.calorific_value
             && let Some(g) = self.qpos(q, Dimension::CalorificValue, "calorific_value")
         {
@@ -588,6 +624,12 @@ impl Ctx<'_> {
             policies.push(self.policy(p, &ids, &mut contracts, &f.pipelines));
         }
         let baseline = self.lookup(&policy_ids, &s.baseline, "baseline policy");
+        let uncertain = self.uncertain(&f.uncertain).map(|inputs| {
+            (!inputs.is_empty()).then(|| {
+                let text = self.loc.text().to_string();
+                std::sync::Arc::new(super::uncertain::UncertainSet { text, inputs })
+            })
+        });
 
         // Only now is everything resolved: bail out if anything failed.
         let nodes: Option<Vec<_>> = nodes.into_iter().collect();
@@ -627,6 +669,7 @@ impl Ctx<'_> {
             policies: policies?,
             calendar: calendar?,
             spells: spells?,
+            uncertain: uncertain?,
         })
     }
 

@@ -4,9 +4,12 @@
 pub mod engine;
 pub mod metrics;
 pub mod peaks;
+pub mod pertrial;
 pub mod run;
 pub mod sample;
+pub mod sensitivity;
 pub mod summarize;
+pub mod vary;
 pub mod water;
 mod water_month;
 pub mod weather;

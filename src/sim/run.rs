@@ -14,6 +14,7 @@
 
 use super::engine::{Engine, State, StepError, StepOut};
 use super::metrics::{Layout, MONTHLY, MONTHLY_NODE, PIPELINE, Recorder, YEARLY};
+use super::pertrial::StepProbe;
 use super::sample::World;
 use super::water::{WaterOptions, value_storage};
 use crate::network::Network;
@@ -56,6 +57,9 @@ pub enum SimError {
     Interrupted,
     #[error("could not start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
+    /// Drawn values of uncertain inputs that the scenario refuses.
+    #[error("{0}")]
+    Uncertain(String),
 }
 
 /// Run `f` on a rayon pool of `threads` threads.
@@ -301,6 +305,8 @@ pub struct Worker<'a> {
     calendar: Vec<(usize, usize)>,
     /// Step → year index.
     year_of: Vec<usize>,
+    /// Values kept per step, when a sink asks for them.
+    probe: Option<StepProbe>,
 }
 
 impl<'a> Worker<'a> {
@@ -333,7 +339,22 @@ impl<'a> Worker<'a> {
             events: vec![vec![false; l.events_len()]; prep.nets.len()],
             year_of: calendar.iter().map(|c| c.0).collect(),
             calendar,
+            probe: None,
         }
+    }
+
+    /// Also record these step metrics ([`super::pertrial::STEP`]).
+    pub fn record_steps(&mut self, metrics: &[usize]) {
+        self.probe = (!metrics.is_empty()).then(|| StepProbe::new(metrics, self.prep));
+    }
+
+    /// The last trial's step values, if recorded.
+    pub fn probe(&self) -> Option<&StepProbe> {
+        self.probe.as_ref()
+    }
+
+    pub fn layout(&self) -> &Layout {
+        &self.prep.layout
     }
 
     /// Run trial `trial` for every policy; results in `self.values`.
@@ -358,6 +379,9 @@ impl<'a> Worker<'a> {
                     })?;
                 rec.add_step(model, net, t, y, mo, &engine.out);
                 rec.peaks.after_solve(t, y, engine);
+                if let Some(probe) = &mut self.probe {
+                    probe.record(model, net, p, t, &engine.out);
+                }
             }
             rec.finish(
                 model,
@@ -386,8 +410,39 @@ pub struct McOptions<'a> {
     pub cancel: &'a AtomicBool,
 }
 
+/// Keeps what it needs of each trial (per-trial files, sensitivity
+/// outputs). One sink serves one chunk of contiguous trials; the chunks'
+/// sinks come back in trial order.
+pub trait TrialSink: Send {
+    /// Step metrics ([`super::pertrial::STEP`]) the worker should record.
+    fn step_metrics(&self) -> &[usize] {
+        &[]
+    }
+    /// Called after each trial, in trial order within the chunk.
+    fn trial(&mut self, trial: u64, worker: &Worker);
+}
+
+/// A sink that keeps nothing.
+pub struct NoSink;
+
+impl TrialSink for NoSink {
+    fn trial(&mut self, _: u64, _: &Worker) {}
+}
+
 /// Run the trials of `opts.trials` and return their statistics.
 pub fn monte_carlo(prep: &Prepared, opts: &McOptions) -> Result<Accumulators, SimError> {
+    monte_carlo_with(prep, opts, &|| NoSink).map(|(acc, _)| acc)
+}
+
+/// [`monte_carlo`], also handing every trial to a sink made by `sink` for
+/// each chunk of trials; the sinks are returned in trial order. With
+/// `[[uncertain]]` inputs every trial runs on the scenario with its own
+/// drawn values ([`super::vary`]).
+pub fn monte_carlo_with<S: TrialSink>(
+    prep: &Prepared,
+    opts: &McOptions,
+    sink: &(dyn Fn() -> S + Sync),
+) -> Result<(Accumulators, Vec<S>), SimError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads.max(1))
         .build()
@@ -405,28 +460,50 @@ pub fn monte_carlo(prep: &Prepared, opts: &McOptions) -> Result<Accumulators, Si
         .filter(|r| !r.is_empty())
         .collect();
     pool.install(|| {
-        bounds
+        let parts: Vec<(Accumulators, S)> = bounds
             .into_par_iter()
             .map(|range| {
+                let mut sink = sink();
                 let mut worker = Worker::new(prep);
+                worker.record_steps(sink.step_metrics());
                 let mut acc = Accumulators::new(prep);
                 for trial in range {
                     if opts.cancel.load(Ordering::Relaxed) {
                         return Err(SimError::Interrupted);
                     }
-                    worker.run_trial(trial)?;
-                    acc.add(prep, &worker.values, &worker.events)?;
+                    match &prep.model.uncertain {
+                        None => {
+                            worker.run_trial(trial)?;
+                            acc.add(prep, &worker.values, &worker.events)?;
+                            sink.trial(trial, &worker);
+                        }
+                        Some(set) => {
+                            let values = super::vary::drawn(set, prep.model.seed, trial);
+                            let varied = super::vary::prepared_with(prep, &values)?;
+                            let mut w = Worker::new(&varied);
+                            w.record_steps(sink.step_metrics());
+                            w.run_trial(trial)?;
+                            acc.add(prep, &w.values, &w.events)?;
+                            sink.trial(trial, &w);
+                        }
+                    }
                     acc.fingerprint.add(prep.model.seed, trial);
                     (opts.progress)();
                 }
                 acc.flush();
-                Ok(acc)
+                Ok((acc, sink))
             })
-            .try_reduce_with(|mut a, b| {
-                a.merge(&b)?;
-                Ok(a)
-            })
-            .unwrap_or_else(|| Ok(Accumulators::new(prep)))
+            .collect::<Result<Vec<_>, SimError>>()?;
+        let mut sinks = Vec::with_capacity(parts.len());
+        let mut total: Option<Accumulators> = None;
+        for (acc, s) in parts {
+            match &mut total {
+                None => total = Some(acc),
+                Some(t) => t.merge(&acc)?,
+            }
+            sinks.push(s);
+        }
+        Ok((total.unwrap_or_else(|| Accumulators::new(prep)), sinks))
     })
 }
 

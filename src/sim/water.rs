@@ -49,11 +49,19 @@ const SAMPLE_TRIAL_BASE: u64 = 1 << 62;
 pub struct WaterOptions {
     /// Worlds sampled per step (the expectation is their mean).
     pub samples: usize,
+    /// Let a segment of steps take the values of the next segment where
+    /// their networks plan alike (see [`value_storage`]); off, every
+    /// segment is valued over the whole horizon (same table, slower: the
+    /// reference the reuse is tested against).
+    pub reuse: bool,
 }
 
 impl Default for WaterOptions {
     fn default() -> Self {
-        WaterOptions { samples: 8 }
+        WaterOptions {
+            samples: 8,
+            reuse: true,
+        }
     }
 }
 
@@ -89,7 +97,7 @@ pub fn value_storage(
     let months = super::water_month::monthly_worlds(model, opts.samples.max(1));
     let months = months.as_deref();
     let still = vec![vec![[1.0; 3]; model.nodes.len()]; steps];
-    net.water = informed_values(model, net, &worlds, months, &still)?;
+    net.water = informed_values(model, net, &worlds, months, &still, opts.reuse)?;
     let adapts = model.market.reference_price.is_some()
         && model
             .nodes
@@ -97,7 +105,7 @@ pub fn value_storage(
             .any(|n| n.curve.adapt.iter().any(|&a| a != 0.0));
     if adapts {
         let memory = memory_path(model, net)?;
-        net.water = informed_values(model, net, &worlds, months, &memory)?;
+        net.water = informed_values(model, net, &worlds, months, &memory, opts.reuse)?;
     }
     Ok(())
 }
@@ -117,17 +125,23 @@ fn memory_path(model: &Model, net: &Network) -> Result<Vec<Vec<[f64; 3]>>, StepE
 
 /// The water table, each segment of steps valued with what is known then;
 /// on the calendar's months when `months` holds their sampled worlds.
+///
+/// Segments are valued from the last to the first. A segment whose network
+/// and expected demand memory equal those of the segment valued just
+/// before it (the next one in time) from some step `s` of the last year or
+/// earlier on has the same values from `s` on (backward induction over
+/// equal steps): it takes them and is solved only back from `s`. So an
+/// event that is over long before the horizon ends (a civil war's pipeline
+/// stop) costs its own months, not a second valuation of the horizon.
+/// (Valued on months, each segment is solved over the horizon: no reuse.)
 fn informed_values(
     model: &Model,
     net: &Network,
     worlds: &[Vec<Draws>],
     months: Option<&[Vec<Draws>]>,
     memory: &[Vec<[f64; 3]>],
+    reuse: bool,
 ) -> Result<Vec<[f64; LEVEL_BANDS]>, StepError> {
-    let value = |m: &Model, n: &Network, expected: &[Vec<[f64; 3]>], t: usize| match months {
-        Some(w) => super::water_month::backward_months(m, n, &model.policies, w, &expected[t], t),
-        None => backward(m, n, worlds, expected, t),
-    };
     let steps = net.steps.len();
     let mut water = vec![[0.0; LEVEL_BANDS]; steps];
     let policy = &model.policies[net.policy];
@@ -140,6 +154,7 @@ fn informed_values(
             .chain(policy.measures.iter().map(|m| m.known_from().0 < end))
             .collect()
     };
+    let mut segments = Vec::new();
     let mut t = 0;
     while t < steps {
         let k = known(t);
@@ -147,12 +162,14 @@ fn informed_values(
         while u < steps && known(u) == k {
             u += 1;
         }
-        // The valuation expects the demand memory of the segment's start
-        // to last: a path from a run that knows later events would leak
-        // them into the values.
-        let expected = vec![memory[t].clone(); steps];
-        let table = if k.iter().all(|&x| x) {
-            value(model, net, &expected, t)?
+        segments.push((t, u, k));
+        t = u;
+    }
+    // The segment valued last: its network, expected memory and tables.
+    let mut later: Option<(usize, Network, Vec<[f64; 3]>, Tables)> = None;
+    for (t, u, k) in segments.into_iter().rev() {
+        let informed_model = if k.iter().all(|&x| x) {
+            None
         } else {
             let (ke, km) = k.split_at(model.events.len());
             let mut m = model.clone();
@@ -170,54 +187,121 @@ fn informed_values(
                 .filter(|(_, known)| **known)
                 .map(|(x, _)| x.clone())
                 .collect();
-            let informed = Network::compile_shaped(&m, net.policy, &model.policies);
-            value(&m, &informed, &expected, t)?
+            Some(m)
         };
-        water[t..u].copy_from_slice(&table[t..u]);
-        t = u;
+        let informed = match &informed_model {
+            None => net.clone(),
+            Some(m) => Network::compile_shaped(m, net.policy, &model.policies),
+        };
+        if let Some(w) = months {
+            let m = informed_model.as_ref().unwrap_or(model);
+            let rows = super::water_month::backward_months(
+                m,
+                &informed,
+                &model.policies,
+                w,
+                &memory[t],
+                t,
+            )?;
+            water[t..u].copy_from_slice(&rows[t..u]);
+            continue;
+        }
+        // The valuation expects the demand memory of the segment's start
+        // to last: a path from a run that knows later events would leak
+        // them into the values.
+        let expected = vec![memory[t].clone(); steps];
+        let resume = later.as_ref().and_then(|(first, other, mem, tables)| {
+            if !reuse || *mem != memory[t] {
+                return None;
+            }
+            // First step from which both networks plan the same (the other
+            // table holds nothing before its own first step).
+            let mut s = steps;
+            while s > *first && informed.steps[s - 1] == other.steps[s - 1] {
+                s -= 1;
+            }
+            (s <= last_year(&informed, t)).then_some((s, tables))
+        });
+        let tables = backward(model, &informed, worlds, &expected, t, resume)?;
+        water[t..u].copy_from_slice(&tables.water[t..u]);
+        later = Some((t, informed, memory[t].clone(), tables));
     }
     Ok(water)
 }
 
+/// What [`backward`] finds: per step, the water values at its end
+/// (`water`) and at its start (`starts`).
+pub(super) struct Tables {
+    pub(super) water: Vec<[f64; LEVEL_BANDS]>,
+    starts: Vec<[f64; LEVEL_BANDS]>,
+}
+
+/// First step of the last year of `net`'s calendar (not before `first`).
+fn last_year(net: &Network, first: usize) -> usize {
+    let steps = net.steps.len();
+    let end = net.steps[steps - 1].start;
+    net.steps
+        .iter()
+        .position(|s| end.0 - s.start.0 < 365)
+        .unwrap_or(0)
+        .max(first)
+}
+
 /// Water values of steps `first..` of `net` (earlier rows stay 0), by
-/// backward induction from a yearly cycle at the end.
+/// backward induction from a yearly cycle at the end, or, with `resume =
+/// (s, tables)`, from the values `tables` found at step `s` (steps from `s`
+/// on are then taken from it).
 pub(super) fn backward(
     model: &Model,
     net: &Network,
     worlds: &[Vec<Draws>],
     memory: &[Vec<[f64; 3]>],
     first: usize,
-) -> Result<Vec<[f64; LEVEL_BANDS]>, StepError> {
+    resume: Option<(usize, &Tables)>,
+) -> Result<Tables, StepError> {
     let steps = net.steps.len();
-    let last_year = {
-        let end = net.steps[steps - 1].start;
-        net.steps
-            .iter()
-            .position(|s| end.0 - s.start.0 < 365)
-            .unwrap_or(0)
-            .max(first)
-    };
     let mut engines: Vec<Engine> = (0..=LEVEL_BANDS).map(|_| Engine::new(model, net)).collect();
     let mut water = vec![[0.0; LEVEL_BANDS]; steps];
+    let mut starts = vec![[0.0; LEVEL_BANDS]; steps];
     let mut next = [0.0; LEVEL_BANDS];
     let discount = |t: usize| (1.0 + DISCOUNT_RATE).powf(-net.steps[t].days / 365.25);
     let mut pass = |range: std::ops::Range<usize>,
                     next: &mut [f64; LEVEL_BANDS],
-                    water: &mut [[f64; LEVEL_BANDS]]|
+                    water: &mut [[f64; LEVEL_BANDS]],
+                    starts: &mut [[f64; LEVEL_BANDS]]|
      -> Result<(), StepError> {
         for t in range.rev() {
             // Gas kept to the end of step t is worth the next step's
             // value, discounted over step t.
             water[t] = next.map(|v| v * discount(t));
             *next = step_values(model, net, &mut engines, worlds, &memory[t], t, &water[t])?;
+            starts[t] = *next;
         }
         Ok(())
     };
-    for _ in 0..TERMINAL_PASSES {
-        pass(last_year..steps, &mut next, &mut water)?;
-    }
-    pass(first..steps, &mut next, &mut water)?;
-    Ok(water)
+    let from = match resume {
+        Some((s, done)) => {
+            water[s..].copy_from_slice(&done.water[s..]);
+            starts[s..].copy_from_slice(&done.starts[s..]);
+            if s < steps {
+                next = done.starts[s];
+            }
+            s
+        }
+        None => {
+            for _ in 0..TERMINAL_PASSES {
+                pass(
+                    last_year(net, first)..steps,
+                    &mut next,
+                    &mut water,
+                    &mut starts,
+                )?;
+            }
+            steps
+        }
+    };
+    pass(first..from, &mut next, &mut water, &mut starts)?;
+    Ok(Tables { water, starts })
 }
 
 /// Draws of the sampled worlds, per world and step (spells imposed on
@@ -287,4 +371,32 @@ fn step_values(
         values[j] = values[j].min(values[j - 1]);
     }
     Ok(values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// A scheduled stop that is over early splits the valuation into
+    /// segments; the early segment takes the later one's values from where
+    /// their networks plan alike, and the table is the one valuing every
+    /// segment over the whole horizon gives, to the bit.
+    #[test]
+    fn segments_reuse_the_values_of_later_ones() {
+        let text = std::fs::read_to_string("scenarios/examples/two-countries.toml").unwrap()
+            + "\n[[event]]\nid = \"stop\"\ntarget = \"east\"\nstart = \"2020-03-01\"\n\
+               end = \"2020-05-01\"\nseverity = \"100 %\"\n";
+        let (_, model) = crate::scenario::load_str(&text, Path::new("case.toml")).unwrap();
+        let mut a = Network::compile(&model, model.baseline);
+        let mut b = a.clone();
+        value_storage(&model, &mut a, &WaterOptions::default()).unwrap();
+        let full = WaterOptions {
+            reuse: false,
+            ..WaterOptions::default()
+        };
+        value_storage(&model, &mut b, &full).unwrap();
+        assert!(a.water.iter().flatten().any(|&v| v > 0.0));
+        assert_eq!(a.water, b.water);
+    }
 }

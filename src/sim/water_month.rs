@@ -73,7 +73,7 @@ pub(super) fn backward_months(
     };
     let k0 = month_of(first);
     let expected = vec![memory.to_vec(); months.steps.len()];
-    let table = backward(&m, &months, worlds, &expected, k0)?;
+    let table = backward(&m, &months, worlds, &expected, k0, None)?.water;
     let mut water = vec![[0.0; LEVEL_BANDS]; net.steps.len()];
     for (t, row) in water.iter_mut().enumerate().skip(first) {
         let k = month_of(t);

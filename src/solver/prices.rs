@@ -37,21 +37,37 @@ pub struct PriceScratch {
 impl NetworkSimplex {
     /// For every real node `v`, the cost (in the solver's integer cost
     /// units) of sending one more unit from `from` to `v` in the residual
-    /// graph of the last optimal solve, or [`UNREACHABLE`]. `out` has one
-    /// entry per real node. Call only after a successful solve.
+    /// graph of the last optimal solve, or [`UNREACHABLE`]: the right
+    /// derivative of the optimum in `v`'s demand when `from` supplies it.
+    /// `out` has one entry per real node. Call only after a successful
+    /// solve.
     pub fn marginal_costs(&self, from: usize, out: &mut [i64], s: &mut PriceScratch) {
+        self.residual_paths(from, false, out, s);
+    }
+
+    /// For every real node `v`, the cost of sending one more unit from `v`
+    /// to `to` (minus it is the left derivative of the optimum in `v`'s
+    /// demand when `to` absorbs the unit), or [`UNREACHABLE`]. The dual of
+    /// `v` relative to `to` is unique exactly when this plus
+    /// [`NetworkSimplex::marginal_costs`] from `to` is 0.
+    pub fn marginal_costs_to(&self, to: usize, out: &mut [i64], s: &mut PriceScratch) {
+        self.residual_paths(to, true, out, s);
+    }
+
+    /// Dijkstra from `root` over residual arcs (reversed when `towards`).
+    fn residual_paths(&self, root: usize, towards: bool, out: &mut [i64], s: &mut PriceScratch) {
         let n = self.n;
         assert!(
-            from < n && out.len() == n,
-            "marginal_costs: bad node or buffer"
+            root < n && out.len() == n,
+            "marginal costs: bad node or buffer"
         );
         s.dist.clear();
         s.dist.resize(n, UNREACHABLE);
         s.done.clear();
         s.done.resize(n, false);
         s.heap.clear();
-        s.dist[from] = 0;
-        s.heap.push(Reverse((0, from as u32)));
+        s.dist[root] = 0;
+        s.heap.push(Reverse((0, root as u32)));
         while let Some(Reverse((d, u))) = s.heap.pop() {
             let u = u as usize;
             if s.done[u] {
@@ -64,18 +80,22 @@ impl NetworkSimplex {
                     continue;
                 }
                 let v = e.other as usize;
-                // Residual arc u → v: forward if the arc leaves u and is not
-                // full, backward if it enters u and carries flow.
-                let rc = if e.out {
+                // The residual arc between u and v walked (u → v, or v → u
+                // when walking towards the root): along the real arc if
+                // that is not full, against it if it carries flow.
+                let along = e.out != towards;
+                let rc = if along {
                     if self.flow[a] >= self.cap[a] {
                         continue;
                     }
-                    self.cost[a] + self.pi[u] - self.pi[v]
+                    let (t, h) = if e.out { (u, v) } else { (v, u) };
+                    self.cost[a] + self.pi[t] - self.pi[h]
                 } else {
                     if self.flow[a] <= 0 {
                         continue;
                     }
-                    self.pi[u] - self.pi[v] - self.cost[a]
+                    let (t, h) = if e.out { (u, v) } else { (v, u) };
+                    self.pi[h] - self.pi[t] - self.cost[a]
                 };
                 // ≥ 0 at an optimum; clamp guards against misuse.
                 let nd = d.saturating_add(rc.max(0));
@@ -89,7 +109,10 @@ impl NetworkSimplex {
             *o = if s.dist[v] == UNREACHABLE {
                 UNREACHABLE
             } else {
-                let c = i128::from(s.dist[v]) + i128::from(self.pi[v]) - i128::from(self.pi[from]);
+                // Path costs in the original costs: the reduced costs of a
+                // path from a to b add up to its cost + pi[a] - pi[b].
+                let (a, b) = if towards { (v, root) } else { (root, v) };
+                let c = i128::from(s.dist[v]) - i128::from(self.pi[a]) + i128::from(self.pi[b]);
                 c.clamp(i128::from(i64::MIN), i128::from(UNREACHABLE - 1)) as i64
             };
         }
@@ -117,10 +140,18 @@ mod tests {
         let mut s = PriceScratch::default();
         ns.marginal_costs(0, &mut out, &mut s);
         assert_eq!(out, vec![0, 1, 10]);
-        // With room on the cheap route the price is its cost.
+        // One unit less at node 2 saves the cheap route's 3 (a path back
+        // to the source costing -3): node 2's dual interval is [3, 10],
+        // so its dual is not unique.
+        let mut back = vec![0; 3];
+        ns.marginal_costs_to(0, &mut back, &mut s);
+        assert_eq!(back, vec![0, -1, -3]);
+        // With room on the cheap route the price is its cost, and unique.
         ns.solve(&[4, 0, -4], &[100, 5, 100], &[1, 2, 10]).unwrap();
         ns.marginal_costs(0, &mut out, &mut s);
         assert_eq!(out, vec![0, 1, 3]);
+        ns.marginal_costs_to(0, &mut back, &mut s);
+        assert_eq!(back, vec![0, -1, -3]);
     }
 
     /// A node whose every inflow is full has no price.

@@ -39,6 +39,7 @@ pub mod peaks;
 pub mod policy_comparison;
 pub mod runs;
 pub mod style;
+pub mod tornado;
 
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};

@@ -392,6 +392,26 @@ impl<'a> Engine<'a> {
         &self.marginal
     }
 
+    /// The interval of dual prices of every graph node after the last
+    /// solve, relative to the super source, cents/MWh: (left, right)
+    /// derivatives of the optimum in the node's demand ([`UNREACHABLE`] or
+    /// its negative where unbounded). The dual is unique where they meet.
+    /// Allocates: for checks and exports, not the hot loop.
+    pub fn dual_intervals(&self) -> (Vec<i64>, Vec<i64>) {
+        let n = self.net.topology.num_nodes();
+        let mut scratch = PriceScratch::default();
+        let (mut up, mut down) = (vec![0; n], vec![0; n]);
+        self.solver
+            .marginal_costs(self.net.source, &mut up, &mut scratch);
+        self.solver
+            .marginal_costs_to(self.net.source, &mut down, &mut scratch);
+        let left = down
+            .iter()
+            .map(|&d| if d == UNREACHABLE { -UNREACHABLE } else { -d })
+            .collect();
+        (left, up)
+    }
+
     /// Objective of the last solve in EUR (values of demand not bought,
     /// curtailment and water values of stored gas included).
     pub fn objective_eur(&self) -> f64 {
