@@ -3,6 +3,7 @@
 //! ([`run`]).
 pub mod engine;
 pub mod metrics;
+pub mod peaks;
 pub mod pertrial;
 pub mod run;
 pub mod sample;
@@ -10,3 +11,5 @@ pub mod sensitivity;
 pub mod summarize;
 pub mod vary;
 pub mod water;
+mod water_month;
+pub mod weather;
