@@ -5,6 +5,7 @@
 //! → [`solver`] (min-cost flow) → [`trace`] (origin of every molecule) →
 //! [`sim`] (one step, one trial, the Monte Carlo driver) → [`stats`]
 //! (accumulators and the result record) → [`report`] (files and charts).
+pub mod backtest;
 pub mod cli;
 pub mod network;
 pub mod report;

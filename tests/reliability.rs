@@ -355,10 +355,16 @@ fn pipelines_arcs_and_steps_are_capped() {
         stderr(&o)
     );
 
+    // 2,172 monthly steps are within the 10,000-step limit (issue 14);
+    // 28 years of days are not.
     let o = validate_text(&scenario_head("2200-12"));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let daily = scenario_head("2047-12")
+        .replace("end = \"2047-12\"\n", "end = \"2047-12\"\nstep = \"day\"\n");
+    let o = validate_text(&daily);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("case.toml:4:7: the horizon has 2172 steps, more than the 2000"),
+        stderr(&o).contains("case.toml:4:7: the horizon has 10227 steps, more than the 10000"),
         "{}",
         stderr(&o)
     );

@@ -71,6 +71,11 @@ pub enum Command {
     },
     /// Overlay finished runs, like for like, in one comparison report.
     Compare(compare::CompareArgs),
+    /// Run the shipped backtests and print model against observed, with sources.
+    Backtest {
+        /// Observed-data files (default: every `*.toml` in scenarios/observed).
+        files: Vec<PathBuf>,
+    },
     /// Morris and Sobol sensitivity of outputs to the [[uncertain]] inputs.
     Sensitivity(sensitivity::SensitivityArgs),
 }
@@ -231,9 +236,49 @@ pub fn main_with(cli: Cli, command_line: String) -> i32 {
             charts,
         } => merge::merge(&shards, out, force, charts, command_line),
         Command::Compare(args) => compare::compare(args),
+        Command::Backtest { files } => backtest(&files),
         Command::Sensitivity(args) => sensitivity::sensitivity(args, command_line),
     };
     output::finish(result)
+}
+
+/// Where `gasdep backtest` looks without arguments.
+pub const OBSERVED_DIR: &str = "scenarios/observed";
+
+fn backtest(files: &[PathBuf]) -> Result<(), Failure> {
+    let files = if files.is_empty() {
+        let dir = Path::new(OBSERVED_DIR);
+        let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| {
+                Failure::Input(format!(
+                    "cannot read {OBSERVED_DIR}: {e} (run from the repository's root or name the observed files)"
+                ))
+            })?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        v.sort();
+        if v.is_empty() {
+            return Err(Failure::Input(format!(
+                "no *.toml observed files in {OBSERVED_DIR}"
+            )));
+        }
+        v
+    } else {
+        files.to_vec()
+    };
+    for f in &files {
+        let started = Instant::now();
+        let report = crate::backtest::run_file(f).map_err(|e| Failure::Input(e.to_string()))?;
+        output::out(&format!(
+            "{}\n(deterministic run of {} in {:.1} s; `gasdep backtest {}`)\n\n",
+            report.markdown(),
+            report.scenario.display(),
+            started.elapsed().as_secs_f64(),
+            f.display()
+        ))?;
+    }
+    Ok(())
 }
 
 /// The JSON Schema of the scenario format.

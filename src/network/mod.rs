@@ -27,7 +27,6 @@ pub mod export;
 pub mod n1;
 
 use crate::scenario::time::Day;
-use crate::scenario::units::days_in_month;
 use crate::scenario::*;
 use crate::solver::Topology;
 
@@ -183,20 +182,10 @@ pub struct Network {
     pub planned_flow: Vec<Vec<f64>>,
 }
 
-/// Start day of each step of the scenario.
+/// Start day and length of each step of the scenario (its calendar:
+/// `crate::scenario::calendar`).
 pub fn step_starts(model: &Model) -> Vec<(Day, f64)> {
-    let mut out = Vec::new();
-    let mut d = model.start;
-    while d < model.end {
-        let (y, m, _) = d.ymd();
-        let len = match model.step {
-            StepKind::Month => days_in_month(y, m),
-            StepKind::Day => 1,
-        };
-        out.push((d, f64::from(len)));
-        d = Day(d.0 + len as i32);
-    }
-    out
+    crate::scenario::calendar::model_steps(model)
 }
 
 /// Capacity in force on `day` from a sorted stage list.

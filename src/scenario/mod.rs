@@ -1,11 +1,13 @@
 //! Scenario files: the serde model as users write it, units, loading and
 //! validation into a checked [`Model`] in internal units.
 
+pub mod calendar;
 pub mod curve;
 pub mod error;
 pub mod extends;
 pub mod input;
 pub mod model;
+pub mod model_daily;
 pub mod resolved;
 pub mod time;
 pub mod uncertain;

@@ -105,6 +105,14 @@ pub struct ScenarioFile {
     /// demand for LNG. Without it LNG origins sell only to the region.
     #[serde(default)]
     pub lng_market: Option<LngMarket>,
+    /// Daily steps inside a monthly calendar, and how storage is valued
+    /// then (docs/scenario-format.md, `[calendar]`).
+    #[serde(default)]
+    pub calendar: Option<super::model_daily::Calendar>,
+    /// Weather imposed on dates in every trial: an observed cold spell, or
+    /// a stress such as the 1-in-20 week of Regulation (EU) 2017/1938, Art. 6.
+    #[serde(default, rename = "spell")]
+    pub spells: Vec<super::model_daily::Spell>,
     /// Named policies; one of them is the baseline.
     #[serde(default, rename = "policy")]
     pub policies: Vec<Policy>,
@@ -225,6 +233,11 @@ pub struct Demand {
     /// default: the January average day × 1.5.
     #[serde(default)]
     pub peak_day: Option<Quantity>,
+    /// Day-to-day demand change per standard deviation of the daily weather
+    /// deviation, `%` (default "20 %"); applies to protected and half to
+    /// power, in steps shorter than a month (docs/model.md, "Weather by day").
+    #[serde(default)]
+    pub daily_sensitivity: Option<Quantity>,
     /// Price elasticity by sector for this node, overriding `[market]`.
     #[serde(default)]
     pub elasticity: Option<Elasticity>,
@@ -359,6 +372,12 @@ pub struct Storage {
     /// (default "80 %").
     #[serde(default)]
     pub injection_knee: Option<Quantity>,
+    /// Who holds the site's capacity, in shares (volume, injection and
+    /// withdrawal alike); the rest is the node's own. A holder's gas serves
+    /// the holder, not the node where the site is (docs/model.md, "Storage
+    /// by holder").
+    #[serde(default)]
+    pub holders: Vec<super::model_daily::Holder>,
 }
 
 /// `[[origin]]`: a source of gas outside the modelled nodes.
@@ -649,6 +668,10 @@ pub struct Weather {
     /// Full correlation matrix, rows in node order.
     #[serde(default)]
     pub matrix: Option<At<Vec<Vec<f64>>>>,
+    /// Day-to-day autocorrelation of the daily weather deviation within
+    /// months of daily steps (0–1, default 0.8): how long cold spells last.
+    #[serde(default)]
+    pub daily_autocorrelation: Option<At<f64>>,
 }
 
 /// `[lng_market]`: the rest of the world's demand for LNG, which the

@@ -62,6 +62,10 @@ pub struct Model {
     pub policies: Vec<PolicyM>,
     /// Nodes the run answers for first (`[scenario] focus`), in order.
     pub focus: Vec<usize>,
+    /// Daily steps inside the calendar and how storage is valued.
+    pub calendar: super::calendar::CalendarM,
+    /// Weather imposed on dates (in every trial).
+    pub spells: Vec<super::calendar::SpellM>,
     /// `[[uncertain]]` inputs with the text they are drawn into (`None`
     /// without any).
     pub uncertain: Option<std::sync::Arc<super::uncertain::UncertainSet>>,
@@ -85,6 +89,9 @@ pub struct NodeM {
     pub profile: [f64; 12],
     /// Demand change per standard deviation of weather (fraction).
     pub weather_sensitivity: f64,
+    /// Demand change per standard deviation of the daily weather deviation
+    /// (fraction), in steps shorter than a month.
+    pub daily_sensitivity: f64,
     /// Peak-day demand, GWh/d (N-1 denominator).
     pub peak_day: f64,
     /// Willingness to pay for the node's demand.
@@ -257,7 +264,10 @@ impl EventM {
 
 #[derive(Debug, Clone)]
 pub struct WeatherM {
+    /// Month-to-month autocorrelation of the monthly anomaly.
     pub autocorrelation: f64,
+    /// Day-to-day autocorrelation of the daily deviation.
+    pub daily_autocorrelation: f64,
     /// Lower Cholesky factor of the node correlation matrix, row-major n×n.
     pub cholesky: Vec<f64>,
 }

@@ -18,6 +18,7 @@
 //! turns volumes and prices into integers for the solver.
 
 mod contracts;
+mod daily;
 mod focus;
 mod market;
 mod supplier;
@@ -171,6 +172,18 @@ fn known(map: &HashMap<String, usize>) -> String {
         format!("known: {}", names.join(", "))
     }
 }
+
+/// Default demand change per standard deviation of the daily weather
+/// deviation (assumption): with the default monthly sensitivity of 8 % it
+/// puts the simulated 1-in-20 peak day of a typical node near the default
+/// `peak_day` of 1.5 × the January average day (docs/model.md, "Weather by
+/// day").
+pub const DEFAULT_DAILY_SENSITIVITY: f64 = 0.20;
+
+/// Default day-to-day autocorrelation of the daily weather deviation
+/// (assumption: winter temperature anomalies in Europe persist for a few
+/// days; 0.8 gives an e-folding time of ≈ 4.5 days).
+pub const DEFAULT_DAILY_AUTOCORRELATION: f64 = 0.8;
 
 /// Default heating profile, January first: a typical EU shape for
 /// heating-driven demand (Eurostat monthly data show total EU consumption
@@ -458,13 +471,7 @@ impl Ctx<'_> {
                 StepKind::Month
             }
         };
-        if step == StepKind::Day && end.0 - start.0 > 366 * 5 {
-            self.err(
-                &s.end.span(),
-                "daily steps over more than five years",
-                "use step = \"month\" for long horizons, \"day\" for stress windows",
-            );
-        }
+        // A first bound before the calendar is read (it may only add steps).
         self.step_limit(start, end, step, &s.end.span());
         let trials = s.trials.as_ref().map_or(1000, |t| *t.get());
         if let Some(t) = &s.trials
@@ -588,6 +595,13 @@ impl Ctx<'_> {
             .enumerate()
             .map(|(i, e)| self.event(e, &ids, i))
             .collect();
+        let calendar = self.calendar(f, step, (start, end), &events);
+        if let Some(c) = &calendar
+            && self.problems.is_empty()
+        {
+            self.calendar_step_limit((start, end), step, c, &s.end.span());
+        }
+        let spells = self.spells(f, &ids);
         let weather = self.weather(
             f.uncertainty.weather.as_ref(),
             f.nodes.len(),
@@ -609,6 +623,7 @@ impl Ctx<'_> {
                 }
             }
         }
+        let held = self.holders(&f.nodes, &mut nodes, &companies, &ids);
         let mut policy_ids = HashMap::new();
         let mut policies = Vec::new();
         for (i, p) in f.policies.iter().enumerate() {
@@ -632,7 +647,7 @@ impl Ctx<'_> {
         let disruptions: Option<Vec<_>> = disruptions.into_iter().collect();
         let events: Option<Vec<_>> = events.into_iter().collect();
         let policies: Option<Vec<_>> = policies.into_iter().collect();
-        if !self.problems.is_empty() {
+        if !self.problems.is_empty() || !held {
             return None;
         }
         Some(Model {
@@ -661,6 +676,8 @@ impl Ctx<'_> {
             lng,
             policies: policies?,
             focus: focus?,
+            calendar: calendar?,
+            spells: spells?,
             uncertain: uncertain?,
         })
     }
@@ -723,6 +740,10 @@ impl Ctx<'_> {
         let weather_sensitivity = self.opt(&d.weather_sensitivity, 0.08, |c, q| {
             c.share(q, "demand.weather_sensitivity")
         });
+        let daily_sensitivity =
+            self.opt(&d.daily_sensitivity, DEFAULT_DAILY_SENSITIVITY, |c, q| {
+                c.share(q, "demand.daily_sensitivity")
+            });
         let demand = [protected?, industry?, power?];
         self.compounding(&d.trend, trend, demand.iter().sum(), "demand");
         let january = demand[0] * profile[0] + demand[1] + demand[2] * (0.5 + 0.5 * profile[0]);
@@ -799,6 +820,7 @@ impl Ctx<'_> {
             trend: trend?,
             profile,
             weather_sensitivity: weather_sensitivity?,
+            daily_sensitivity: daily_sensitivity?,
             peak_day: peak_day?,
             // Set once `[market]` is read (see `model`).
             curve: DemandCurve::firm(),
@@ -1276,9 +1298,21 @@ impl Ctx<'_> {
             return None;
         }
         let mut rho = 0.5;
+        let mut rho_daily = DEFAULT_DAILY_AUTOCORRELATION;
         let mut corr = 0.7;
         let mut matrix = None;
         if let Some(w) = w {
+            if let Some(a) = &w.daily_autocorrelation {
+                if !(a.get().is_finite() && (0.0..1.0).contains(a.get())) {
+                    self.err(
+                        &a.span(),
+                        "weather.daily_autocorrelation must be in [0, 1)",
+                        "use e.g. 0.8 (cold spells that last a few days)",
+                    );
+                    return None;
+                }
+                rho_daily = *a.get();
+            }
             if let Some(a) = &w.autocorrelation {
                 if !(a.get().is_finite() && (0.0..1.0).contains(a.get())) {
                     self.err(
@@ -1364,6 +1398,7 @@ impl Ctx<'_> {
                 let l = ch.l();
                 Some(WeatherM {
                     autocorrelation: rho,
+                    daily_autocorrelation: rho_daily,
                     cholesky: (0..n * n).map(|k| l[(k / n, k % n)]).collect(),
                 })
             }

@@ -37,8 +37,10 @@ const fn m(
     }
 }
 
-/// Yearly metrics, per node and for the region.
-pub const YEARLY: [Metric; 21] = [
+/// Yearly metrics, per node and for the region; the last
+/// [`super::peaks::COUNT`] are the peak-day metrics ([`super::peaks`]),
+/// defined in years with daily steps.
+pub const YEARLY: [Metric; 29] = [
     m(
         "demand",
         "TWh",
@@ -160,7 +162,59 @@ pub const YEARLY: [Metric; 21] = [
         1e-3,
         "take-or-pay paid for gas not taken",
     ),
+    // Peak days (super::peaks), in its order.
+    m(
+        "peak_day_demand",
+        "GWh/d",
+        0.1,
+        "highest demand of one day in the year (its 95th percentile over trials is the 1-in-20 peak day)",
+    ),
+    m(
+        "peak_7d_demand",
+        "GWh/d",
+        0.1,
+        "highest mean demand over 7 consecutive days",
+    ),
+    m(
+        "peak_30d_demand",
+        "GWh/d",
+        0.1,
+        "highest mean demand over 30 consecutive days",
+    ),
+    m(
+        "worst_day_shortfall",
+        "GWh/d",
+        1e-3,
+        "largest curtailment of one day (firm demand not delivered)",
+    ),
+    m(
+        "protected_cut_days",
+        "days",
+        1.0,
+        "days with protected customers' demand cut",
+    ),
+    m(
+        "peak_7d_protected_shortfall",
+        "GWh/d",
+        1e-3,
+        "protected demand cut per day during the year's highest-demand 7 days (Art. 6(1)(a))",
+    ),
+    m(
+        "peak_30d_protected_shortfall",
+        "GWh/d",
+        1e-3,
+        "protected demand cut per day during the year's highest-demand 30 days (Art. 6(1)(b))",
+    ),
+    m(
+        "peak_day_margin",
+        "GWh/d",
+        0.1,
+        "gas the network could still have delivered on the peak day without cutting anyone, minus the day's curtailment (its 5th percentile is the 1-in-20 margin)",
+    ),
 ];
+
+/// Index of the first peak-day metric in [`YEARLY`].
+pub const PEAK_FIRST: usize = YEARLY.len() - super::peaks::COUNT;
 
 /// Monthly metrics of the region.
 pub const MONTHLY: [Metric; 6] = [
@@ -387,6 +441,8 @@ pub struct Recorder {
     own_home: Vec<usize>,
     own_plan: Vec<f64>,
     own_earned: Vec<f64>,
+    /// Peak-day metrics.
+    pub peaks: super::peaks::Peaks,
 }
 
 impl Recorder {
@@ -444,6 +500,7 @@ impl Recorder {
             own_plan: z(own_home.len() * ny),
             own_earned: z(own_home.len() * ny),
             own_home,
+            peaks: super::peaks::Peaks::new(model, net, ny),
         }
     }
 
@@ -464,6 +521,7 @@ impl Recorder {
         self.feb1.iter_mut().for_each(|x| *x = f64::NAN);
         self.month.iter_mut().for_each(|x| *x = Month::default());
         self.node_month.iter_mut().for_each(|x| *x = [0.0; 4]);
+        self.peaks.reset();
     }
 
     fn at(&self, sum: Sum, i: usize) -> usize {
@@ -585,6 +643,8 @@ impl Recorder {
         mo.competing += out.competing_price * plan.days;
         mo.days += plan.days;
         self.month[month] = mo;
+        self.peaks
+            .add(year, plan.days, &out.demand, &out.curtailment);
         // Pipelines: flows and ownership exposure.
         for (p, &a) in net.pipeline_arc.iter().enumerate() {
             let f = out.pipeline_flow[p];
@@ -682,7 +742,7 @@ impl Recorder {
                 } else {
                     f64::NAN
                 };
-                let vals: [f64; YEARLY.len()] = [
+                let vals: [f64; PEAK_FIRST] = [
                     g(Sum::Demand) / 1e3,
                     cons / 1e3,
                     g(Sum::Response) / 1e3,
@@ -705,7 +765,8 @@ impl Recorder {
                     g(Sum::ExposureLoss) / 1e6,
                     g(Sum::TakeOrPay) / 1e6,
                 ];
-                for (k, v) in vals.into_iter().enumerate() {
+                let peaks = self.peaks.values(n, y);
+                for (k, v) in vals.into_iter().chain(peaks).enumerate() {
                     values[layout.yearly(k, n, y)] = v;
                 }
                 events[layout.event_unserved(n, y)] = g(Sum::Curtailment) > 0.01 * g(Sum::Demand);

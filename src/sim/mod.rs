@@ -4,6 +4,7 @@
 pub mod engine;
 pub mod hazard_grid;
 pub mod metrics;
+pub mod peaks;
 pub mod pertrial;
 pub mod plan;
 pub mod run;
@@ -13,3 +14,5 @@ pub mod summarize;
 pub mod supplier;
 pub mod vary;
 pub mod water;
+mod water_month;
+pub mod weather;

@@ -12,7 +12,7 @@
 //! on the number of cells (nodes × metrics × periods × policies), not on
 //! the number of trials.
 
-use super::engine::{Draws, Engine, State, StepError, StepOut};
+use super::engine::{Engine, State, StepError, StepOut};
 use super::hazard_grid::Strata;
 use super::metrics::{Layout, MONTHLY, MONTHLY_NODE, PIPELINE, Recorder, YEARLY};
 use super::pertrial::StepProbe;
@@ -98,7 +98,9 @@ impl Prepared {
     /// Compile `model` for `policies` (all if empty; the baseline is always
     /// included, first) and value its storage ([`super::water`]) on the
     /// current rayon pool: what a run needs.
-    pub fn new(model: Model, policies: &[usize]) -> Result<Prepared, SimError> {
+    pub fn new(mut model: Model, policies: &[usize]) -> Result<Prepared, SimError> {
+        // Spells given by a return period get their levels once, here.
+        super::weather::resolve_spells(&mut model);
         let mut prep = Prepared::for_summary(model, policies);
         let model = &prep.model;
         prep.nets.par_iter_mut().try_for_each(|net| {
@@ -330,6 +332,8 @@ pub struct Worker<'a> {
     events: Vec<Vec<bool>>,
     /// Step and month index → (year index, month index).
     calendar: Vec<(usize, usize)>,
+    /// Step → year index.
+    year_of: Vec<usize>,
     /// Values kept per step, when a sink asks for them.
     probe: Option<StepProbe>,
 }
@@ -338,7 +342,7 @@ impl<'a> Worker<'a> {
     pub fn new(prep: &'a Prepared) -> Worker<'a> {
         let m = &prep.model;
         let l = &prep.layout;
-        let calendar = prep.nets[0]
+        let calendar: Vec<(usize, usize)> = prep.nets[0]
             .steps
             .iter()
             .map(|s| {
@@ -362,6 +366,7 @@ impl<'a> Worker<'a> {
             recorders: prep.nets.iter().map(|n| Recorder::new(m, n, l)).collect(),
             values: vec![vec![0.0; l.len()]; prep.nets.len()],
             events: vec![vec![false; l.events_len()]; prep.nets.len()],
+            year_of: calendar.iter().map(|c| c.0).collect(),
             calendar,
             probe: None,
         }
@@ -389,6 +394,7 @@ impl<'a> Worker<'a> {
             let net = &self.prep.nets[p];
             let rec = &mut self.recorders[p];
             rec.reset();
+            rec.peaks.plan(model, net, &self.world.steps, &self.year_of);
             let mut state = State::initial(model, net);
             for (t, draws) in self.world.steps.iter().enumerate() {
                 let (y, mo) = self.calendar[t];
@@ -401,6 +407,7 @@ impl<'a> Worker<'a> {
                         source,
                     })?;
                 rec.add_step(model, net, t, y, mo, &engine.out);
+                rec.peaks.after_solve(t, y, engine);
                 if let Some(probe) = &mut self.probe {
                     probe.record(model, net, p, t, &engine.out);
                 }
@@ -543,17 +550,19 @@ pub fn monte_carlo_with<S: TrialSink>(
 }
 
 /// Step results of a run without uncertainty (every draw at its expected
-/// value), one entry per step, for one policy of `prep`.
+/// value, the `[[spell]]`s imposed), one entry per step, for one policy of
+/// `prep`.
 pub fn deterministic(prep: &Prepared, policy: usize) -> Result<Vec<StepOut>, SimError> {
     let model = &prep.model;
     let net = &prep.nets[policy];
     let mut engine = Engine::new(model, net);
     let mut state = State::initial(model, net);
-    let draws = Draws::neutral(model);
+    // Every draw at its expectation, but the spells imposed on dates.
+    let draws = super::weather::expected(model);
     let mut outs = Vec::with_capacity(net.steps.len());
-    for t in 0..net.steps.len() {
+    for (t, draws) in draws.iter().enumerate() {
         engine
-            .step(t, &draws, &mut state)
+            .step(t, draws, &mut state)
             .map_err(|source| SimError::Step {
                 trial: 0,
                 policy: model.policies[net.policy].id.clone(),

@@ -15,7 +15,7 @@ use crate::scenario::{DurationDist, Model, Target};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-const WEATHER: u64 = 1;
+// Weather uses sources 1 and 4 (`super::weather`).
 const LNG: u64 = 2;
 const PRICE: u64 = 3;
 /// Disruption `d` uses stream `DISRUPTION + d`.
@@ -67,7 +67,10 @@ pub struct World {
     /// (origin, buyer node) pairs that disruptions with `buyers` cut, the
     /// layout of `Draws::delivery`.
     pairs: Vec<(usize, usize)>,
-    scratch: Vec<f64>,
+    weather: super::weather::Weather,
+    /// Whether `[[spell]]`s are imposed (the storage valuation samples
+    /// worlds without them: they are not foreseen).
+    pub spells: bool,
 }
 
 impl World {
@@ -75,41 +78,22 @@ impl World {
         let starts = step_starts(model);
         World {
             steps: vec![Draws::neutral(model); starts.len()],
+            weather: super::weather::Weather::new(model, &starts),
             starts,
             events: Vec::new(),
             counts: vec![0; model.disruptions.len()],
             pairs: cut_pairs(model),
-            scratch: vec![0.0; model.nodes.len()],
+            spells: true,
         }
     }
 
     /// Draw trial `trial`'s world.
     pub fn sample(&mut self, model: &Model, trial: u64) {
-        let nn = model.nodes.len();
         let seed = model.seed;
-        // Weather: AR(1) in time, correlated across nodes through the
-        // Cholesky factor L: z_t = ρ z_{t−1} + √(1−ρ²) L ε_t.
-        let mut rng = stream(seed, trial, WEATHER);
-        let rho = model.weather.autocorrelation;
-        let l = &model.weather.cholesky;
-        let innov = (1.0 - rho * rho).sqrt();
-        for t in 0..self.steps.len() {
-            for e in self.scratch.iter_mut() {
-                *e = normal(&mut rng);
-            }
-            for i in 0..nn {
-                let shock: f64 = (0..=i).map(|j| l[i * nn + j] * self.scratch[j]).sum();
-                let prev = if t == 0 {
-                    None
-                } else {
-                    Some(self.steps[t - 1].weather[i])
-                };
-                self.steps[t].weather[i] = match prev {
-                    None => shock,
-                    Some(p) => rho * p + innov * shock,
-                };
-            }
-        }
+        // Weather: monthly anomalies and, in months with daily steps,
+        // day-to-day deviations (`super::weather`).
+        self.weather
+            .draw(model, trial, &mut self.steps, self.spells);
         // Yearly LNG and price factors.
         let first_year = model.start.year();
         let years = (model.end.year() - first_year + 1) as usize;

@@ -93,8 +93,11 @@ pub fn value_storage(
         return Ok(());
     }
     let worlds = sample_worlds(model, opts.samples.max(1));
+    // Calendars with daily steps may be valued on their months.
+    let months = super::water_month::monthly_worlds(model, opts.samples.max(1));
+    let months = months.as_deref();
     let still = vec![vec![[1.0; 3]; model.nodes.len()]; steps];
-    net.water = informed_values(model, net, &worlds, &still, opts.reuse)?;
+    net.water = informed_values(model, net, &worlds, months, &still, opts.reuse)?;
     let adapts = model.market.reference_price.is_some()
         && model
             .nodes
@@ -102,7 +105,7 @@ pub fn value_storage(
             .any(|n| n.curve.adapt.iter().any(|&a| a != 0.0));
     if adapts {
         let memory = memory_path(model, net)?;
-        net.water = informed_values(model, net, &worlds, &memory, opts.reuse)?;
+        net.water = informed_values(model, net, &worlds, months, &memory, opts.reuse)?;
     }
     Ok(())
 }
@@ -120,7 +123,8 @@ fn memory_path(model: &Model, net: &Network) -> Result<Vec<Vec<[f64; 3]>>, StepE
     Ok(path)
 }
 
-/// The water table, each segment of steps valued with what is known then.
+/// The water table, each segment of steps valued with what is known then;
+/// on the calendar's months when `months` holds their sampled worlds.
 ///
 /// Segments are valued from the last to the first. A segment whose network
 /// and expected demand memory equal those of the segment valued just
@@ -129,10 +133,12 @@ fn memory_path(model: &Model, net: &Network) -> Result<Vec<Vec<[f64; 3]>>, StepE
 /// equal steps): it takes them and is solved only back from `s`. So an
 /// event that is over long before the horizon ends (a civil war's pipeline
 /// stop) costs its own months, not a second valuation of the horizon.
+/// (Valued on months, each segment is solved over the horizon: no reuse.)
 fn informed_values(
     model: &Model,
     net: &Network,
     worlds: &[Vec<Draws>],
+    months: Option<&[Vec<Draws>]>,
     memory: &[Vec<[f64; 3]>],
     reuse: bool,
 ) -> Result<Vec<[f64; LEVEL_BANDS]>, StepError> {
@@ -162,8 +168,8 @@ fn informed_values(
     // The segment valued last: its network, expected memory and tables.
     let mut later: Option<(usize, Network, Vec<[f64; 3]>, Tables)> = None;
     for (t, u, k) in segments.into_iter().rev() {
-        let informed = if k.iter().all(|&x| x) {
-            net.clone()
+        let informed_model = if k.iter().all(|&x| x) {
+            None
         } else {
             let (ke, km) = k.split_at(model.events.len());
             let mut m = model.clone();
@@ -181,8 +187,25 @@ fn informed_values(
                 .filter(|(_, known)| **known)
                 .map(|(x, _)| x.clone())
                 .collect();
-            Network::compile_shaped(&m, net.policy, &model.policies)
+            Some(m)
         };
+        let informed = match &informed_model {
+            None => net.clone(),
+            Some(m) => Network::compile_shaped(m, net.policy, &model.policies),
+        };
+        if let Some(w) = months {
+            let m = informed_model.as_ref().unwrap_or(model);
+            let rows = super::water_month::backward_months(
+                m,
+                &informed,
+                &model.policies,
+                w,
+                &memory[t],
+                t,
+            )?;
+            water[t..u].copy_from_slice(&rows[t..u]);
+            continue;
+        }
         // The valuation expects the demand memory of the segment's start
         // to last: a path from a run that knows later events would leak
         // them into the values.
@@ -208,8 +231,8 @@ fn informed_values(
 
 /// What [`backward`] finds: per step, the water values at its end
 /// (`water`) and at its start (`starts`).
-struct Tables {
-    water: Vec<[f64; LEVEL_BANDS]>,
+pub(super) struct Tables {
+    pub(super) water: Vec<[f64; LEVEL_BANDS]>,
     starts: Vec<[f64; LEVEL_BANDS]>,
 }
 
@@ -228,7 +251,7 @@ fn last_year(net: &Network, first: usize) -> usize {
 /// backward induction from a yearly cycle at the end, or, with `resume =
 /// (s, tables)`, from the values `tables` found at step `s` (steps from `s`
 /// on are then taken from it).
-fn backward(
+pub(super) fn backward(
     model: &Model,
     net: &Network,
     worlds: &[Vec<Draws>],
@@ -283,13 +306,15 @@ fn backward(
 
 /// Draws of the sampled worlds, per world and step. Disruptions that are
 /// not `anticipated` do not happen in them (each disruption has its own
-/// stream, so the others are drawn as they would be).
-fn sample_worlds(model: &Model, samples: usize) -> Vec<Vec<Draws>> {
+/// stream, so the others are drawn as they would be), nor do spells
+/// imposed on dates (they are not foreseen).
+pub(super) fn sample_worlds(model: &Model, samples: usize) -> Vec<Vec<Draws>> {
     let mut expected = model.clone();
     for d in expected.disruptions.iter_mut().filter(|d| !d.anticipated) {
         d.hazard = 0.0;
     }
     let mut world = World::new(&expected);
+    world.spells = false;
     (0..samples as u64)
         .map(|s| {
             world.sample(&expected, SAMPLE_TRIAL_BASE + s);

@@ -286,13 +286,21 @@ pub fn metric_label(s: &Summary, metric: &str) -> String {
         "exposure_loss" => "Ownership exposure: revenue lost against plan".into(),
         "take_or_pay" => "Take-or-pay paid for gas not taken".into(),
         "n_minus_1" => "N-1 indicator".into(),
+        "peak_day_demand" => "Peak-day demand".into(),
+        "peak_7d_demand" => "Highest 7-day demand".into(),
+        "peak_30d_demand" => "Highest 30-day demand".into(),
+        "worst_day_shortfall" => "Worst day's shortfall".into(),
+        "protected_cut_days" => "Days with protected demand cut".into(),
+        "peak_7d_protected_shortfall" => "Protected demand cut in the peak 7 days".into(),
+        "peak_30d_protected_shortfall" => "Protected demand cut in the peak 30 days".into(),
+        "peak_day_margin" => "Margin on the peak day".into(),
         other => other.replace('_', " "),
     }
 }
 
 /// `false` for metrics where less is worse (storage, N-1).
 pub fn worse_when_higher(metric: &str) -> bool {
-    !(metric.starts_with("storage_fill") || metric == "n_minus_1")
+    !(metric.starts_with("storage_fill") || metric == "n_minus_1" || metric == "peak_day_margin")
 }
 
 /// The stat of a series in one period.

@@ -5,7 +5,7 @@
 //! overlay chart of `gasdep compare` ([`runs`]).
 //!
 //! Layout of this folder: one file per chart (`answer`, `fan`,
-//! `policy_comparison`, `by_country`, `exceedance`, `flow_map`, `runs`)
+//! `policy_comparison`, `by_country`, `exceedance`, `peaks`, `flow_map`, `runs`)
 //! beside the shared modules: [`style`] (palette, text, frame, legend),
 //! [`layout`] (fitted axes, ticks, plot frames), [`panels`] (level and
 //! difference panels over time) and [`data`] (lookups in the summary).
@@ -35,6 +35,7 @@ pub mod flow_map;
 mod flow_place;
 pub mod layout;
 pub mod panels;
+pub mod peaks;
 pub mod policy_comparison;
 pub mod runs;
 pub mod style;
@@ -177,6 +178,7 @@ pub fn plan(ctx: &Ctx<'_>, opts: &ChartOptions) -> Vec<Box<dyn Chart>> {
     v.extend(policy_comparison::plan(ctx));
     v.extend(by_country::plan(ctx, opts));
     v.extend(exceedance::plan(ctx));
+    v.extend(peaks::plan(ctx));
     v.extend(fan::plan_money(ctx));
     v.extend(flow_map::plan(ctx, opts));
     v

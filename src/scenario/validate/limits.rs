@@ -22,9 +22,11 @@ pub const MAX_ARCS: usize = 200_000;
 /// 21 fill bands, 6 demand-curve bands and fuel switching, 12 curtailment
 /// tranches (`network::Network::compile`).
 pub const ARCS_PER_NODE: usize = 48;
-/// Most steps of the horizon: 166 years of months (daily steps are held
-/// to five years).
-pub const MAX_STEPS: usize = 2_000;
+/// Most steps of the calendar: 27 years of days, or 60 years of a
+/// calendar with daily winters (November–March); every step of every
+/// policy keeps a plan of its network (≈ 11 kB a step for the default
+/// scenario's 22 nodes, docs/reliability.md).
+pub const MAX_STEPS: usize = 10_000;
 
 impl Ctx<'_> {
     /// Refuse a file with more pipelines, contracts or arcs than the
@@ -80,7 +82,9 @@ impl Ctx<'_> {
         }
     }
 
-    /// Refuse a horizon of more than [`MAX_STEPS`] steps.
+    /// Refuse a horizon of more than [`MAX_STEPS`] steps before the
+    /// calendar is read (the calendar's daily steps are counted by
+    /// `calendar_step_limit`).
     pub(super) fn step_limit(&mut self, start: Day, end: Day, step: StepKind, span: &Range<usize>) {
         let steps = match step {
             StepKind::Day => i64::from(end.0) - i64::from(start.0),
@@ -95,7 +99,7 @@ impl Ctx<'_> {
                 format!(
                     "the horizon has {steps} steps, more than the {MAX_STEPS} a scenario may have"
                 ),
-                "shorten the horizon (2,000 months is 166 years)",
+                "shorten the horizon (10,000 days is 27 years)",
             );
         }
     }

@@ -67,8 +67,12 @@ pub enum StepError {
 /// Random factors of one step, shared by all policies of a trial.
 #[derive(Debug, Clone, Default)]
 pub struct Draws {
-    /// Standardised weather anomaly per node.
+    /// Standardised monthly weather anomaly per node.
     pub weather: Vec<f64>,
+    /// Relative change of heating-sensitive demand per node from the
+    /// day-to-day weather and spells (0 in a step that is a whole month
+    /// without spells; `super::weather`).
+    pub daily: Vec<f64>,
     /// Available share of each pipeline, origin and node's LNG terminals.
     pub pipeline: Vec<f64>,
     pub origin: Vec<f64>,
@@ -86,6 +90,7 @@ impl Draws {
     pub fn neutral(model: &Model) -> Draws {
         Draws {
             weather: vec![0.0; model.nodes.len()],
+            daily: vec![0.0; model.nodes.len()],
             pipeline: vec![1.0; model.pipelines.len()],
             origin: vec![1.0; model.origins.len()],
             lng_terminal: vec![1.0; model.nodes.len()],

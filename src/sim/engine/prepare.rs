@@ -43,7 +43,7 @@ impl Engine<'_> {
         let out = &mut self.out;
         // Demand at the reference price after demand memory and weather.
         for n in 0..nn {
-            let z = draws.weather[n] * model.nodes[n].weather_sensitivity;
+            let z = draws.weather[n] * model.nodes[n].weather_sensitivity + draws.daily[n];
             for (((d, &base), w), &m) in out.demand[n]
                 .iter_mut()
                 .zip(&plan.demand[n])

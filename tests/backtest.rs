@@ -1,0 +1,262 @@
+//! `gasdep backtest` (issue 14): the measures of an observed-data file on a
+//! hand-solved daily scenario, the shipped 2009 replay measured the same
+//! way as an independent sum over the deterministic run, and bad observed
+//! files refused with exit code 2.
+
+use gasdep::scenario::load;
+use gasdep::sim::run::{Prepared, deterministic};
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn gasdep(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gasdep"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("gasdep runs")
+}
+
+/// The cells of the table row whose first cell starts with `label` and whose
+/// nodes cell is `nodes`.
+fn row(out: &str, label: &str, nodes: &str) -> Vec<String> {
+    out.lines()
+        .map(|l| {
+            l.trim_matches('|')
+                .split(" | ")
+                .map(|c| c.trim().to_string())
+                .collect::<Vec<_>>()
+        })
+        .find(|c| c.len() > 3 && c[0].starts_with(label) && c[1] == nodes)
+        .unwrap_or_else(|| panic!("no row {label} / {nodes} in\n{out}"))
+}
+
+fn number(cell: &str) -> f64 {
+    cell.trim_start_matches("≈ ")
+        .trim_end_matches(" %")
+        .parse()
+        .unwrap_or_else(|_| panic!("not a number: {cell}"))
+}
+
+/// One node A with 100 GWh/d of firm demand, fed only by pipeline x-a from
+/// origin X (country RU, 120 GWh/d); x-a is cut from 10 to 23 January 2016
+/// (14 days), which are daily steps. By hand: 1–9 January A consumes
+/// 9 × 100 = 900 GWh of Russian gas; in the cut 14 × 100 = 1,400 GWh are
+/// not delivered (0.128 bcm), 100 % of demand, and Russian supply falls by
+/// 100 % against 1–9 January.
+const CASE: &str = r#"
+[scenario]
+name = "cut14"
+start = "2016-01"
+end = "2016-02"
+baseline = "base"
+dependency = ["RU"]
+
+[calendar]
+daily = [{ event = "cut" }]
+
+[[node]]
+id = "A"
+demand = { protected = "100 GWh/d", industry = "0 GWh/d", power = "0 GWh/d", profile = [1,1,1,1,1,1,1,1,1,1,1,1], weather_sensitivity = "0 %", daily_sensitivity = "0 %" }
+
+[[origin]]
+id = "X"
+country = "RU"
+kind = "pipe"
+price = "20 EUR/MWh"
+capacity = "120 GWh/d"
+
+[[pipeline]]
+id = "x-a"
+from = "X"
+to = "A"
+capacity = "150 GWh/d"
+
+[[event]]
+id = "cut"
+target = "x-a"
+start = "2016-01-10"
+end = "2016-01-24"
+severity = "100 %"
+
+[[policy]]
+id = "base"
+"#;
+
+const OBSERVED: &str = r#"
+[backtest]
+name = "cut14"
+scenario = "case.toml"
+
+[[check]]
+label = "before"
+measure = "consumption"
+nodes = ["A"]
+from = "2016-01-01"
+until = "2016-01-09"
+observed = 0.0826
+source = "by hand"
+
+[[check]]
+label = "cut"
+measure = "unserved"
+nodes = ["A"]
+from = "2016-01-10"
+until = "2016-01-23"
+observed = 0.1284
+source = "by hand"
+
+[[check]]
+label = "share"
+measure = "unserved_share"
+from = "2016-01-10"
+until = "2016-01-23"
+reported = "all of it"
+source = "by hand"
+
+[[check]]
+label = "russian"
+measure = "russian_cut"
+nodes = ["A"]
+from = "2016-01-10"
+until = "2016-01-23"
+reference = { from = "2016-01-01", until = "2016-01-09" }
+observed = 100
+source = "by hand"
+
+[[check]]
+label = "flow"
+measure = "pipeline"
+pipeline = "x-a"
+from = "2016-01-10"
+until = "2016-01-23"
+observed = 0
+source = "by hand"
+"#;
+
+#[test]
+fn backtest_measures_a_hand_solved_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("case.toml"), CASE).unwrap();
+    let obs = dir.path().join("obs.toml");
+    std::fs::write(&obs, OBSERVED).unwrap();
+    let o = gasdep(&["backtest", obs.to_str().unwrap()]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let close = |cell: &str, want: f64, tol: f64| {
+        let v = number(cell);
+        assert!((v - want).abs() <= tol, "{cell} against {want}");
+    };
+    close(&row(&out, "before", "A")[3], 900.0 / 10_900.0, 0.005);
+    close(&row(&out, "cut", "A")[3], 1_400.0 / 10_900.0, 0.005);
+    close(&row(&out, "share", "all")[3], 100.0, 0.5);
+    close(&row(&out, "russian", "A")[3], 100.0, 0.5);
+    close(&row(&out, "flow", "pipeline x-a")[3], 0.0, 1e-9);
+    // Observed and source printed beside the model.
+    let r = row(&out, "share", "all");
+    assert_eq!((r[4].as_str(), r[5].as_str()), ("all of it", "by hand"));
+}
+
+#[test]
+fn the_2009_replay_reports_what_the_run_gives() {
+    let o = gasdep(&["backtest", "scenarios/observed/crisis-2009.toml"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // Independently: curtailment over demand of each country during the
+    // halt, summed from the deterministic run.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let model = load(&root.join("scenarios/crisis-2009.toml")).unwrap();
+    let prep = Prepared::new(model, &[]).unwrap();
+    let outs = deterministic(&prep, 0).unwrap();
+    let steps = &prep.nets[0].steps;
+    let (from, until) = ("2009-01-07", "2009-01-20");
+    for id in ["BG", "SK", "HU", "AT", "DE"] {
+        let n = prep.model.nodes.iter().position(|x| x.id == id).unwrap();
+        let (mut u, mut d) = (0.0, 0.0);
+        for (t, o) in outs.iter().enumerate() {
+            let day = steps[t].start.to_string();
+            if day.as_str() >= from && day.as_str() <= until {
+                u += o.curtailment[n].iter().sum::<f64>();
+                d += o.demand[n].iter().sum::<f64>();
+            }
+        }
+        let want = 100.0 * u / d;
+        let got = number(&row(&out, "Demand not delivered (firm cut)", id)[3]);
+        assert!(
+            (got - want).abs() <= 0.5,
+            "{id}: printed {got} %, run {want} %"
+        );
+    }
+    // Bulgaria had one route in January 2009 (the Trans-Balkan line through
+    // Ukraine): the halt takes all of its Russian gas.
+    let bg = number(&row(&out, "Russian supply lost", "BG")[3]);
+    assert!(bg > 99.0, "{bg}");
+    for source in ["BBC News", "Gas Coordination Group", "Wikipedia"] {
+        assert!(out.contains(source), "no source {source}");
+    }
+}
+
+#[test]
+fn bad_observed_files_exit_2_with_the_place() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("case.toml"), CASE).unwrap();
+    let cases = [
+        (
+            OBSERVED.replace("\"unserved_share\"", "\"unserved_sharee\""),
+            "unknown variant `unserved_sharee`",
+        ),
+        (
+            OBSERVED.replace(
+                "nodes = [\"A\"]\nfrom = \"2016-01-01\"",
+                "nodes = [\"Q\"]\nfrom = \"2016-01-01\"",
+            ),
+            "unknown node 'Q'",
+        ),
+        (
+            OBSERVED.replace(
+                "until = \"2016-01-09\"\nobserved",
+                "until = \"2015-12-09\"\nobserved",
+            ),
+            "`until` is before `from`",
+        ),
+        (
+            OBSERVED.replace(
+                "reference = { from = \"2016-01-01\", until = \"2016-01-09\" }\n",
+                "",
+            ),
+            "russian_cut needs `reference",
+        ),
+        (
+            OBSERVED.replace("scenario = \"case.toml\"", "scenario = \"nope.toml\""),
+            "nope.toml",
+        ),
+        (
+            OBSERVED.replace(
+                "from = \"2016-01-10\"\nuntil = \"2016-01-23\"\nobserved = 0.1284",
+                "from = \"2017-01-10\"\nuntil = \"2017-01-23\"\nobserved = 0.1284",
+            ),
+            "no step in its dates",
+        ),
+    ];
+    for (text, want) in cases {
+        assert_ne!(text, OBSERVED, "the case did not change the file: {want}");
+        let obs = dir.path().join("obs.toml");
+        std::fs::write(&obs, &text).unwrap();
+        let o = gasdep(&["backtest", obs.to_str().unwrap()]);
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{want}: {e}");
+        assert!(e.contains(want) && e.contains("obs.toml"), "{want}: {e}");
+        assert!(!e.contains("panicked"), "{e}");
+    }
+    let o = gasdep(&["backtest", "--bogus"]);
+    assert_eq!(o.status.code(), Some(2));
+}
