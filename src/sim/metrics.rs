@@ -450,35 +450,7 @@ impl Recorder {
         let ny = layout.years.len();
         let nodes = layout.nodes;
         let z = |k: usize| vec![0.0; k];
-        // Every (pipeline, home node) an owner with a modelled home has at
-        // some step, in pipeline order.
-        let mut owners = vec![Vec::new(); model.pipelines.len()];
-        let mut own_home = Vec::new();
-        for (p, list) in owners.iter_mut().enumerate() {
-            let mut homes: Vec<usize> = Vec::new();
-            let mut companies: Vec<(usize, usize)> = Vec::new();
-            for plan in &net.steps {
-                for &(c, _) in &plan.stakes[p] {
-                    if let Some(h) = net.company_node[c]
-                        && !companies.iter().any(|x| x.0 == c)
-                    {
-                        companies.push((c, h));
-                    }
-                }
-            }
-            companies.sort_unstable();
-            for (c, h) in companies {
-                let k = match homes.iter().position(|&x| x == h) {
-                    Some(i) => own_home.len() - homes.len() + i,
-                    None => {
-                        homes.push(h);
-                        own_home.push(h);
-                        own_home.len() - 1
-                    }
-                };
-                list.push((c, k));
-            }
-        }
+        let (owners, own_home) = super::owners::owner_pairs(model, net);
         Recorder {
             nn: model.nodes.len(),
             nc: net.countries.len(),

@@ -4,6 +4,7 @@
 pub mod engine;
 pub mod hazard_grid;
 pub mod metrics;
+mod owners;
 pub mod peaks;
 pub mod pertrial;
 pub mod plan;
