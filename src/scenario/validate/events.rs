@@ -1,0 +1,216 @@
+//! Checks of `[[disruption]]` and `[[event]]` tables: durations, hazards, dates, announcements.
+
+use super::*;
+
+impl Ctx<'_> {
+    pub(super) fn duration(&mut self, d: &Duration) -> Option<DurationDist> {
+        let need = |cx: &mut Self, q: &Option<Quantity>, name: &str| -> Option<f64> {
+            match q {
+                Some(q) => {
+                    let v = cx.qpos(q, Dimension::Duration, &format!("duration.{name}"))?;
+                    if v <= 0.0 {
+                        cx.err(
+                            &q.span(),
+                            format!("duration.{name} must be positive"),
+                            "use e.g. \"13 d\"",
+                        );
+                        return None;
+                    }
+                    Some(v)
+                }
+                None => {
+                    cx.err(
+                        &d.kind.span(),
+                        format!("a {} duration needs `{name}`", d.kind.get()),
+                        format!("add {name} = \"10 d\""),
+                    );
+                    None
+                }
+            }
+        };
+        match d.kind.get().as_str() {
+            "fixed" => Some(DurationDist::Fixed(need(self, &d.value, "value")?)),
+            "uniform" => {
+                let (a, b) = (need(self, &d.min, "min")?, need(self, &d.max, "max")?);
+                if b < a {
+                    self.err(
+                        &d.kind.span(),
+                        "uniform duration has max < min",
+                        "swap min and max",
+                    );
+                    return None;
+                }
+                Some(DurationDist::Uniform(a, b))
+            }
+            "exponential" => Some(DurationDist::Exponential(need(self, &d.mean, "mean")?)),
+            "lognormal" => {
+                let median = need(self, &d.median, "median")?;
+                let sigma = match &d.sigma {
+                    Some(s) if s.get().is_finite() && *s.get() >= 0.0 && *s.get() <= 5.0 => {
+                        *s.get()
+                    }
+                    Some(s) => {
+                        self.err(
+                            &s.span(),
+                            "duration.sigma must be a number from 0 to 5",
+                            "sigma is the standard deviation of ln(duration), e.g. 0.8",
+                        );
+                        return None;
+                    }
+                    None => {
+                        self.err(
+                            &d.kind.span(),
+                            "a lognormal duration needs `sigma`",
+                            "add sigma = 0.8",
+                        );
+                        return None;
+                    }
+                };
+                Some(DurationDist::LogNormal { median, sigma })
+            }
+            other => {
+                self.err(
+                    &d.kind.span(),
+                    format!("duration type '{other}' is not known"),
+                    "use fixed, uniform, exponential or lognormal",
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn disruption(&mut self, d: &Disruption, ids: &Ids) -> Option<DisruptionM> {
+        let target = self.target(ids, &d.target);
+        let hazard = self.qpos(&d.hazard, Dimension::PerYear, "hazard");
+        if let (Some(h), true) = (hazard, hazard.is_some_and(|h| h > 365.0)) {
+            self.err(
+                &d.hazard.span(),
+                format!("hazard {h} events a year is more than one a day"),
+                "hazard is the expected number of events per year, e.g. \"0.2 /y\"",
+            );
+        }
+        let duration = self.duration(&d.duration);
+        let severity = self.opt(&d.severity, 1.0, |c, q| c.share(q, "severity"));
+        let from = self.opt_date(&d.from, "from");
+        let until = self.opt_date(&d.until, "until");
+        if let (Some(Some(a)), Some(Some(b)), Some(u)) = (from, until, &d.until) {
+            // `until` is inclusive: the same month is a one-month window.
+            if b < a {
+                self.err(
+                    &u.span(),
+                    format!(
+                        "disruption '{}' has until {} before from {}",
+                        d.id.get(),
+                        u.get(),
+                        d.from.as_ref().map_or("", |f| f.get().as_str())
+                    ),
+                    "until is the last month of the window, on or after from",
+                );
+            }
+        }
+        let mut months = [true; 12];
+        if let Some(m) = &d.months {
+            if m.get().is_empty() {
+                self.err(
+                    &m.span(),
+                    format!(
+                        "disruption '{}' has months = [], so it never starts",
+                        d.id.get()
+                    ),
+                    "list the calendar months in which it may start, or remove `months`",
+                );
+            }
+            months = [false; 12];
+            for &x in m.get() {
+                if (1..=12).contains(&x) {
+                    months[x as usize - 1] = true;
+                } else {
+                    self.err(
+                        &m.span(),
+                        format!("month {x} does not exist"),
+                        "use calendar months 1–12",
+                    );
+                }
+            }
+        }
+        let buyers = self.disruption_buyers(d, ids, target);
+        let hazard_grid = self.hazard_grid(d);
+        Some(DisruptionM {
+            id: d.id.get().clone(),
+            buyers: buyers?,
+            hazard_grid: hazard_grid?,
+            anticipated: d.anticipated.as_ref().is_none_or(|a| *a.get()),
+            target: target?,
+            hazard: hazard?,
+            duration: duration?,
+            severity: severity?,
+            from: from?,
+            until: until?.map(|u| end_of_window(u, d.until.as_ref().map_or("", |t| t.get()))),
+            months,
+        })
+    }
+
+    pub(super) fn event(&mut self, e: &Event, ids: &Ids, i: usize) -> Option<EventM> {
+        let target = self.target(ids, &e.target);
+        let start = self.date(&e.start, "start");
+        let end = self.opt_date(&e.end, "end");
+        if let (Some(a), Some(Some(b)), Some(x)) = (start, end, &e.end)
+            && b <= a
+        {
+            self.err(
+                &x.span(),
+                "event ends before it starts",
+                "end is the first day back to normal",
+            );
+        }
+        let severity = self.share(&e.severity, "severity");
+        let mut buyers = Vec::new();
+        if let Some(list) = &e.buyers {
+            if !matches!(target, Some(Target::Origin(_))) {
+                self.err(
+                    &e.target.span(),
+                    "`buyers` needs an origin target",
+                    "name an origin as target, or remove buyers",
+                );
+            }
+            for b in list {
+                buyers.push(self.lookup(&ids.nodes, b, "buyer node")?);
+            }
+        }
+        let announced = self.announced(&e.announced, start)?;
+        Some(EventM {
+            id: e
+                .id
+                .as_ref()
+                .map_or_else(|| format!("event-{}", i + 1), |x| x.get().clone()),
+            target: target?,
+            buyers,
+            start: start?,
+            end: end?,
+            severity: severity?,
+            announced,
+        })
+    }
+
+    /// `announced`: when the market learns of a dated change (at the latest
+    /// when it starts).
+    pub(super) fn announced(
+        &mut self,
+        a: &Option<At<String>>,
+        start: Option<Day>,
+    ) -> Option<Option<Day>> {
+        let Some(a) = a else { return Some(None) };
+        let day = self.date(a, "announced")?;
+        if let Some(s) = start
+            && day > s
+        {
+            self.err(
+                &a.span(),
+                format!("announced {} is after the start", a.get()),
+                "a change is known at the latest when it starts: give a date on or before `start`",
+            );
+            return None;
+        }
+        Some(Some(day))
+    }
+}
