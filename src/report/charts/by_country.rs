@@ -5,13 +5,11 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, VPos};
 
 use super::data::{Ctx, display_factor, fin, fin2, find_difference, scale_stat, stat_at};
-use super::layout::{Axes, Plot, Zero, draw_axes, fit};
+use super::layout::{Axes, Plot, Zero, draw_axes, fit, row_label, stripe_rows};
 use super::style::{
-    GRID, INK, PANEL_BG, Swatch, anchored, fit_text, frame, legend, no_data, text, text_bold,
-    text_width,
+    GRID, INK, Swatch, fit_text, frame, legend, no_data, text, text_bold, text_width,
 };
 use super::{Chart, ChartInfo, ChartOptions, Draw, DrawResult};
 use crate::stats::summary::{REGION, Stat};
@@ -137,13 +135,7 @@ impl Draw for ByCountry {
             (n as f64, 0.0),
         );
         let row_h = f64::from(bottom - top) / n as f64;
-        for i in (0..n).step_by(2) {
-            let y0 = f64::from(top) + row_h * i as f64;
-            area.draw(&Rectangle::new(
-                [(left, y0 as i32), (w - 4, (y0 + row_h) as i32)],
-                PANEL_BG.filled(),
-            ))?;
-        }
+        stripe_rows(&area, n, (top, row_h), (left, w - 4))?;
         let xt = lx.labels(" %");
         draw_axes(
             &area,
@@ -172,12 +164,7 @@ impl Draw for ByCountry {
         let step = (row_h * 0.7 / np as f64).min(5.0);
         for (i, r) in rows.iter().enumerate() {
             let yc = f64::from(top) + row_h * (i as f64 + 0.5);
-            let st = if i == 0 { text_bold(14) } else { lst.clone() };
-            area.draw(&Text::new(
-                fit_text(&area, &r.label, &st, label_w),
-                (left - 8, yc as i32),
-                anchored(st, HPos::Right, VPos::Center),
-            ))?;
+            row_label(&area, i, &r.label, &lst, (left - 8, yc), label_w)?;
             for (k, (c, s)) in r.levels.iter().enumerate() {
                 let y = (yc + (k as f64 - (r.levels.len() as f64 - 1.0) / 2.0) * step) as i32;
                 if let Some((a, b)) = fin2(s.p25, s.p75) {

@@ -12,7 +12,9 @@ use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{FontTransform, IntoTextStyle};
 
 use super::DrawResult;
-use super::style::{GRID, INK, MUTED, anchored, fit_text, text, text_muted, text_width};
+use super::style::{
+    GRID, INK, MUTED, PANEL_BG, anchored, fit_text, text, text_bold, text_muted, text_width,
+};
 
 /// A map from data values to pixels along one axis.
 #[derive(Debug, Clone, Copy)]
@@ -428,6 +430,44 @@ pub fn draw_axes<DB: DrawingBackend>(
             ));
         area.draw(&Text::new(desc, (x, (t + b) / 2), style))?;
     }
+    Ok(())
+}
+
+/// Ranked rows (one country a row): every other row of `n`, each `row_h`
+/// high from `top`, shaded from `left` to `right`.
+pub fn stripe_rows<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    n: usize,
+    (top, row_h): (i32, f64),
+    (left, right): (i32, i32),
+) -> DrawResult {
+    for i in (0..n).step_by(2) {
+        let y0 = f64::from(top) + row_h * i as f64;
+        area.draw(&Rectangle::new(
+            [(left, y0 as i32), (right, (y0 + row_h) as i32)],
+            PANEL_BG.filled(),
+        ))?;
+    }
+    Ok(())
+}
+
+/// The label of ranked row `i`, centred on `yc`, right-aligned at `right`
+/// and cut to `width`: the first row (Europe or the focus) in bold, the
+/// others in `style`.
+pub fn row_label<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    i: usize,
+    label: &str,
+    style: &TextStyle<'static>,
+    (right, yc): (i32, f64),
+    width: i32,
+) -> DrawResult {
+    let st = if i == 0 { text_bold(14) } else { style.clone() };
+    area.draw(&Text::new(
+        fit_text(area, label, &st, width),
+        (right, yc as i32),
+        anchored(st, HPos::Right, VPos::Center),
+    ))?;
     Ok(())
 }
 

@@ -99,13 +99,15 @@ fn panel_title<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Draws a fan of levels; returns its plot (for hit tests and overlays).
-pub fn draw_fan_panel<DB: DrawingBackend>(
+/// A panel's plot area with its axes (time ticks unless the spec gives
+/// its own; `y_break` marks a y axis that does not start at zero) and its
+/// title.
+fn panel_frame<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     spec: &PanelSpec<'_>,
     y: &Fitted,
     suffix: &str,
-    fans: &[Fan],
+    y_break: bool,
 ) -> Result<Plot, super::DrawError> {
     let plot = Plot::new(spec.rect, spec.xr, (y.lo, y.hi));
     let xt = match spec.x_ticks {
@@ -121,11 +123,23 @@ pub fn draw_fan_panel<DB: DrawingBackend>(
             y_ticks: &yt,
             x_desc: "",
             y_desc: spec.y_desc,
-            y_break: y.zero_off_axis,
+            y_break,
             x_labels: spec.x_labels,
         },
     )?;
     panel_title(area, spec)?;
+    Ok(plot)
+}
+
+/// Draws a fan of levels; returns its plot (for hit tests and overlays).
+pub fn draw_fan_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    spec: &PanelSpec<'_>,
+    y: &Fitted,
+    suffix: &str,
+    fans: &[Fan],
+) -> Result<Plot, super::DrawError> {
+    let plot = panel_frame(area, spec, y, suffix, y.zero_off_axis)?;
     let px = |x: f64, v: f64| plot.px(x, v);
     for fan in fans {
         for (band, alpha) in [
@@ -182,25 +196,7 @@ pub fn draw_diff_panel<DB: DrawingBackend>(
     suffix: &str,
     lines: &[DiffLine],
 ) -> Result<Plot, super::DrawError> {
-    let plot = Plot::new(spec.rect, spec.xr, (y.lo, y.hi));
-    let xt = match spec.x_ticks {
-        Some(t) => t.to_vec(),
-        None => time_ticks(spec.xr.0, spec.xr.1),
-    };
-    let yt = y.labels(suffix);
-    draw_axes(
-        area,
-        &plot,
-        &Axes {
-            x_ticks: &xt,
-            y_ticks: &yt,
-            x_desc: "",
-            y_desc: spec.y_desc,
-            y_break: false,
-            x_labels: spec.x_labels,
-        },
-    )?;
-    panel_title(area, spec)?;
+    let plot = panel_frame(area, spec, y, suffix, false)?;
     let z = plot.px(spec.xr.0, 0.0).1;
     area.draw(&PathElement::new(
         vec![(plot.l, z), (plot.r, z)],

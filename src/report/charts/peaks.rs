@@ -13,14 +13,11 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, VPos};
 
 use super::data::{Ctx, display_factor, fin, fin2, scale_stat, stat_at};
 use super::fan::MetricChart;
-use super::layout::{Axes, Plot, Zero, draw_axes, fit};
-use super::style::{
-    INK, PANEL_BG, Swatch, anchored, fit_text, frame, legend, no_data, text, text_bold, text_width,
-};
+use super::layout::{Axes, Plot, Zero, draw_axes, fit, row_label, stripe_rows};
+use super::style::{INK, Swatch, fit_text, frame, legend, no_data, text, text_bold, text_width};
 use super::{Chart, ChartInfo, Draw, DrawResult};
 use crate::stats::summary::{REGION, Stat};
 
@@ -156,13 +153,7 @@ impl Draw for PeakDays {
         let (top, bottom) = (24, h - 40);
         let n = rows.len();
         let row_h = f64::from(bottom - top) / n as f64;
-        for i in (0..n).step_by(2) {
-            let y0 = f64::from(top) + row_h * i as f64;
-            area.draw(&Rectangle::new(
-                [(left, y0 as i32), (w - 4, (y0 + row_h) as i32)],
-                PANEL_BG.filled(),
-            ))?;
-        }
+        stripe_rows(&area, n, (top, row_h), (left, w - 4))?;
         let mv: Vec<f64> = rows
             .iter()
             .flat_map(|r| r.cells.iter().flat_map(|c| [c.1.p5, c.1.p50]))
@@ -233,12 +224,7 @@ impl Draw for PeakDays {
         let step = (row_h * 0.7 / np as f64).min(5.0);
         for (i, r) in rows.iter().enumerate() {
             let yc = f64::from(top) + row_h * (i as f64 + 0.5);
-            let st = if i == 0 { text_bold(14) } else { lst.clone() };
-            area.draw(&Text::new(
-                fit_text(&area, &r.label, &st, label_w),
-                (left - 8, yc as i32),
-                anchored(st, HPos::Right, VPos::Center),
-            ))?;
+            row_label(&area, i, &r.label, &lst, (left - 8, yc), label_w)?;
             let k0 = (r.cells.len() as f64 - 1.0) / 2.0;
             for (k, (c, m, s)) in r.cells.iter().enumerate() {
                 let y = (yc + (k as f64 - k0) * step) as i32;
