@@ -91,18 +91,32 @@ pub fn write_yearly(
     if with_header {
         header(out, "year", &names)?;
     }
+    let years: Vec<String> = prep.layout.years.iter().map(i32::to_string).collect();
+    rows(out, prep, chunks, &years, names.len(), |c| &c.yearly)
+}
+
+/// The rows of `chunks`: trial, policy, node and period, then `w` values
+/// each from the chunk's table that `table` picks, in the order the
+/// values were recorded (trial, policy, node, period).
+fn rows(
+    out: &mut impl Write,
+    prep: &Prepared,
+    chunks: &[Rows],
+    periods: &[String],
+    w: usize,
+    table: impl Fn(&Rows) -> &[f64],
+) -> io::Result<()> {
     let nodes = node_ids(prep);
-    let years = &prep.layout.years;
-    let w = names.len();
     for c in chunks {
+        let table = table(c);
         let mut i = 0;
         for &trial in &c.trials {
             for &p in &prep.policies {
                 let pid = field(&prep.model.policies[p].id);
                 for node in &nodes {
-                    for y in years {
-                        write!(out, "{trial},{pid},{node},{y}")?;
-                        values(out, &c.yearly[i..i + w])?;
+                    for period in periods {
+                        write!(out, "{trial},{pid},{node},{period}")?;
+                        values(out, &table[i..i + w])?;
                         i += w;
                     }
                 }
@@ -124,7 +138,6 @@ pub fn write_steps(
     if with_header {
         header(out, "date", &names)?;
     }
-    let nodes = node_ids(prep);
     let dates: Vec<String> = prep.nets[0]
         .steps
         .iter()
@@ -133,23 +146,7 @@ pub fn write_steps(
             format!("{y:04}-{m:02}-{d:02}")
         })
         .collect();
-    let w = names.len();
-    for c in chunks {
-        let mut i = 0;
-        for &trial in &c.trials {
-            for &p in &prep.policies {
-                let pid = field(&prep.model.policies[p].id);
-                for node in &nodes {
-                    for d in &dates {
-                        write!(out, "{trial},{pid},{node},{d}")?;
-                        values(out, &c.steps[i..i + w])?;
-                        i += w;
-                    }
-                }
-            }
-        }
-    }
-    Ok(())
+    rows(out, prep, chunks, &dates, names.len(), |c| &c.steps)
 }
 
 /// Write the drawn values of the uncertain inputs of `trials`.
