@@ -4,13 +4,11 @@
 //! is traced like any other gas. Hand-solved, deterministic, one monthly
 //! step of January 2021 (31 days), flat firm demand.
 
-use gasdep::scenario::load_str;
-use gasdep::sim::engine::StepOut;
-use gasdep::sim::run::{Prepared, deterministic};
-use std::path::Path;
+mod cases;
 
-/// Flows are integers in MWh: allow a few MWh of rounding.
-const TOL: f64 = 0.005;
+use cases::{TOL, node, pipe, prepare, steps, unserved};
+use gasdep::sim::engine::StepOut;
+use gasdep::sim::run::Prepared;
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= TOL
@@ -91,27 +89,9 @@ id = "base"
 }
 
 fn run(text: &str) -> (Prepared, StepOut) {
-    let (_, model) = load_str(text, Path::new("case.toml")).unwrap_or_else(|e| panic!("{e}"));
-    let prep = Prepared::new(model, &[]).unwrap_or_else(|e| panic!("{e}"));
-    let out = deterministic(&prep, 0).unwrap_or_else(|e| panic!("{e}"));
-    let first = out.into_iter().next().expect("one step");
+    let prep = prepare(text);
+    let first = steps(&prep, 0).into_iter().next().expect("one step");
     (prep, first)
-}
-
-fn pipe(prep: &Prepared, id: &str) -> usize {
-    prep.model
-        .pipelines
-        .iter()
-        .position(|p| p.id == id)
-        .unwrap()
-}
-
-fn node(prep: &Prepared, id: &str) -> usize {
-    prep.model.nodes.iter().position(|n| n.id == id).unwrap()
-}
-
-fn unserved(o: &StepOut, n: usize) -> f64 {
-    o.curtailment[n].iter().sum()
 }
 
 /// Behind a full interconnector: a-b carries 4 GWh/d, so of the contract's

@@ -10,14 +10,11 @@
 //! 31·x GWh in the step. All demand profiles are flat (`profile = [1, …]`)
 //! so that protected and power demand equal their yearly rates.
 
-use gasdep::scenario::load_str;
-use gasdep::sim::engine::StepOut;
-use gasdep::sim::run::{Prepared, deterministic};
-use std::path::Path;
+mod cases;
 
-/// Tolerance in GWh: flows are integers in MWh, so hand values that are
-/// multiples of 1 MWh come out exactly; allow a few MWh of rounding.
-const TOL: f64 = 0.005;
+use cases::{TOL, node, pipe, prepare, steps, unserved};
+use gasdep::sim::engine::StepOut;
+use gasdep::sim::run::Prepared;
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= TOL
@@ -33,13 +30,13 @@ macro_rules! assert_gwh {
 /// Load `text` and run every policy deterministically. Returns the
 /// prepared scenario and the step outputs per policy id.
 fn run(text: &str) -> (Prepared, Vec<(String, Vec<StepOut>)>) {
-    let (_, model) = load_str(text, Path::new("case.toml")).unwrap_or_else(|e| panic!("{e}"));
-    let prep = Prepared::new(model, &[]).unwrap_or_else(|e| panic!("{e}"));
+    let prep = prepare(text);
     let outs = (0..prep.nets.len())
         .map(|i| {
-            let id = prep.model.policies[prep.policies[i]].id.clone();
-            let out = deterministic(&prep, i).unwrap_or_else(|e| panic!("{e}"));
-            (id, out)
+            (
+                prep.model.policies[prep.policies[i]].id.clone(),
+                steps(&prep, i),
+            )
         })
         .collect();
     (prep, outs)
@@ -53,24 +50,8 @@ fn policy<'a>(outs: &'a [(String, Vec<StepOut>)], id: &str) -> &'a [StepOut] {
         .1
 }
 
-fn node(prep: &Prepared, id: &str) -> usize {
-    prep.model.nodes.iter().position(|n| n.id == id).unwrap()
-}
-
-fn pipe(prep: &Prepared, id: &str) -> usize {
-    prep.model
-        .pipelines
-        .iter()
-        .position(|p| p.id == id)
-        .unwrap()
-}
-
 fn country(prep: &Prepared, c: &str) -> usize {
     prep.nets[0].countries.iter().position(|x| x == c).unwrap()
-}
-
-fn unserved(o: &StepOut, n: usize) -> f64 {
-    o.curtailment[n].iter().sum()
 }
 
 const FLAT: &str = "profile = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]";

@@ -8,25 +8,16 @@
 //! step beats the price plus 0.5 EUR/MWh, and withdraws when the price
 //! beats the water value plus 0.5. January 2021 has 31 days.
 
-use gasdep::scenario::load_str;
-use gasdep::sim::engine::StepOut;
-use gasdep::sim::run::{Prepared, deterministic};
-use std::path::Path;
+mod cases;
 
-/// GWh: flows are whole MWh.
-const TOL: f64 = 0.005;
+use cases::{TOL, all_steps, node, prepare};
+use gasdep::sim::engine::StepOut;
+use gasdep::sim::run::Prepared;
 
 fn run(text: &str) -> (Prepared, Vec<Vec<StepOut>>) {
-    let (_, model) = load_str(text, Path::new("case.toml")).unwrap_or_else(|e| panic!("{e}"));
-    let prep = Prepared::new(model, &[]).unwrap_or_else(|e| panic!("{e}"));
-    let outs = (0..prep.nets.len())
-        .map(|i| deterministic(&prep, i).unwrap_or_else(|e| panic!("{e}")))
-        .collect();
+    let prep = prepare(text);
+    let outs = all_steps(&prep);
     (prep, outs)
-}
-
-fn node(prep: &Prepared, id: &str) -> usize {
-    prep.model.nodes.iter().position(|n| n.id == id).unwrap()
 }
 
 fn close(what: &str, got: f64, want: f64, tol: f64) {
