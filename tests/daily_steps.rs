@@ -9,8 +9,11 @@
 //! `[[event]]` stops x-a completely from 10 January 2016 to 23 January
 //! inclusive: 14 days.
 
+mod cases;
+
+use cases::prepare;
 use gasdep::scenario::load_str;
-use gasdep::sim::run::{McOptions, Prepared, deterministic, monte_carlo};
+use gasdep::sim::run::{McOptions, deterministic, monte_carlo};
 use gasdep::sim::summarize::summarize;
 use gasdep::stats::summary::{RunInfo, Summary};
 use std::path::Path;
@@ -51,15 +54,10 @@ severity = "100 %"
 id = "base"
 "#;
 
-fn prepare(text: &str) -> Prepared {
-    let (_, model) = load_str(text, Path::new("case.toml")).unwrap_or_else(|e| panic!("{e}"));
-    Prepared::new(model, &[]).unwrap_or_else(|e| panic!("{e}"))
-}
-
 /// Curtailment of every step of the baseline, GWh, with its start and length.
 fn curtailment(text: &str) -> Vec<(String, f64, f64)> {
     let prep = prepare(text);
-    let outs = deterministic(&prep, 0).unwrap_or_else(|e| panic!("{e}"));
+    let outs = cases::steps(&prep, 0);
     outs.iter()
         .zip(&prep.nets[0].steps)
         .map(|(o, s)| {

@@ -1,6 +1,6 @@
 //! Helpers shared by the hand-solved engine tests (engine_cases,
-//! market_cases, contract_delivery): an inline scenario prepared and run
-//! without uncertainty, and lookups by id.
+//! market_cases, contract_delivery, daily_steps): an inline scenario
+//! prepared and run without uncertainty, and lookups by id.
 #![allow(dead_code)]
 
 use gasdep::scenario::load_str;
