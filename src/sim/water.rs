@@ -31,6 +31,7 @@ use super::sample::World;
 use crate::network::{LEVEL_BANDS, Network};
 use crate::scenario::Model;
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 /// How many times the last year is solved to find the terminal values.
 pub const TERMINAL_PASSES: usize = 2;
@@ -165,8 +166,7 @@ fn informed_values(
         segments.push((t, u, k));
         t = u;
     }
-    // The segment valued last: its network, expected memory and tables.
-    let mut later: Option<(usize, Network, Vec<[f64; 3]>, Tables)> = None;
+    let mut later: Option<Valued> = None;
     for (t, u, k) in segments.into_iter().rev() {
         let informed_model = if k.iter().all(|&x| x) {
             None
@@ -190,8 +190,8 @@ fn informed_values(
             Some(m)
         };
         let informed = match &informed_model {
-            None => net.clone(),
-            Some(m) => Network::compile_shaped(m, net.policy, &model.policies),
+            None => Cow::Borrowed(net),
+            Some(m) => Cow::Owned(Network::compile_shaped(m, net.policy, &model.policies)),
         };
         if let Some(w) = months {
             let m = informed_model.as_ref().unwrap_or(model);
@@ -210,23 +210,37 @@ fn informed_values(
         // to last: a path from a run that knows later events would leak
         // them into the values.
         let expected = vec![memory[t].clone(); steps];
-        let resume = later.as_ref().and_then(|(first, other, mem, tables)| {
-            if !reuse || *mem != memory[t] {
+        let resume = later.as_ref().and_then(|v| {
+            if !reuse || v.memory != memory[t] {
                 return None;
             }
             // First step from which both networks plan the same (the other
             // table holds nothing before its own first step).
             let mut s = steps;
-            while s > *first && informed.steps[s - 1] == other.steps[s - 1] {
+            while s > v.first && informed.steps[s - 1] == v.net.steps[s - 1] {
                 s -= 1;
             }
-            (s <= last_year(&informed, t)).then_some((s, tables))
+            (s <= last_year(&informed, t)).then_some((s, &v.tables))
         });
         let tables = backward(model, &informed, worlds, &expected, t, resume)?;
         water[t..u].copy_from_slice(&tables.water[t..u]);
-        later = Some((t, informed, memory[t].clone(), tables));
+        later = Some(Valued {
+            first: t,
+            net: informed,
+            memory: memory[t].clone(),
+            tables,
+        });
     }
     Ok(water)
+}
+
+/// The segment valued last in [`informed_values`]: its first step, its
+/// network, the demand memory it expected and its tables.
+struct Valued<'a> {
+    first: usize,
+    net: Cow<'a, Network>,
+    memory: Vec<[f64; 3]>,
+    tables: Tables,
 }
 
 /// What [`backward`] finds: per step, the water values at its end
