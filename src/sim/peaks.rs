@@ -64,12 +64,54 @@ impl Default for Year {
     }
 }
 
-/// Rolling sums over the last `k` days of demand and protected cuts.
+/// Rolling sums over the last `k` days of demand and protected cuts. The
+/// days are kept as runs of equal days, `(demand, cut, days)`: a monthly
+/// step is one run, not 30 entries.
 #[derive(Debug, Clone, Default)]
 struct Window {
-    days: VecDeque<(f64, f64)>,
+    runs: VecDeque<(f64, f64, usize)>,
+    len: usize,
     demand: f64,
     cut: f64,
+}
+
+impl Window {
+    /// The window after `len` more days of `(d, p)` when no peak in between
+    /// is looked at: a step at least as long as the window fills it alone.
+    fn skip(&mut self, d: f64, p: f64, len: usize, k: usize) {
+        if len >= k {
+            self.runs.clear();
+            self.runs.push_back((d, p, k));
+            self.len = k;
+            self.demand = d * k as f64;
+            self.cut = p * k as f64;
+        } else {
+            for _ in 0..len {
+                self.push_day(d, p, k);
+            }
+        }
+    }
+
+    /// One more day; the oldest leaves once the window holds `k` days.
+    fn push_day(&mut self, d: f64, p: f64, k: usize) {
+        match self.runs.back_mut() {
+            Some(last) if last.0 == d && last.1 == p => last.2 += 1,
+            _ => self.runs.push_back((d, p, 1)),
+        }
+        self.len += 1;
+        self.demand += d;
+        self.cut += p;
+        if self.len > k {
+            let first = self.runs.front_mut().expect("window is not empty");
+            self.demand -= first.0;
+            self.cut -= first.1;
+            first.2 -= 1;
+            if first.2 == 0 {
+                self.runs.pop_front();
+            }
+            self.len -= 1;
+        }
+    }
 }
 
 /// Records one trial of one policy.
@@ -78,6 +120,9 @@ pub struct Peaks {
     ny: usize,
     years: Vec<Year>,
     windows: Vec<[Window; 2]>,
+    /// Per year: whether it has a daily step (only those report peaks, so
+    /// only their steps need the peak of every window position).
+    daily_year: Vec<bool>,
     /// Per step: (node or region, year) whose margin is read after it.
     margin_at: Vec<Vec<usize>>,
     graph: MarginGraph,
@@ -91,6 +136,7 @@ impl Peaks {
             ny: years,
             years: vec![Year::default(); (nn + 1) * years],
             windows: vec![Default::default(); nn + 1],
+            daily_year: vec![false; years],
             margin_at: vec![Vec::new(); net.steps.len()],
             graph: MarginGraph::new(net, nn),
         }
@@ -110,11 +156,13 @@ impl Peaks {
         let nn = self.nn;
         let mut best: Vec<(f64, Option<usize>)> =
             vec![(f64::NEG_INFINITY, None); (nn + 1) * self.ny];
+        self.daily_year.iter_mut().for_each(|d| *d = false);
         for (t, (plan, d)) in net.steps.iter().zip(draws).enumerate() {
             if plan.days != 1.0 {
                 continue;
             }
             let y = year_of[t];
+            self.daily_year[y] = true;
             let mut total = 0.0;
             for n in 0..nn {
                 let z = d.weather[n] * model.nodes[n].weather_sensitivity + d.daily[n];
@@ -165,21 +213,20 @@ impl Peaks {
             if cut_day {
                 yr.cut_days += days;
             }
+            let watched = self.daily_year[y];
             for (k, w) in self.windows[n].iter_mut().enumerate() {
+                let size = WINDOWS[k];
+                if !watched {
+                    w.skip(d, p, len, size);
+                    continue;
+                }
                 for _ in 0..len {
-                    w.days.push_back((d, p));
-                    w.demand += d;
-                    w.cut += p;
-                    if w.days.len() > WINDOWS[k] {
-                        let (od, op) = w.days.pop_front().expect("window is not empty");
-                        w.demand -= od;
-                        w.cut -= op;
-                    }
-                    if w.days.len() == WINDOWS[k] {
-                        let mean = w.demand / WINDOWS[k] as f64;
+                    w.push_day(d, p, size);
+                    if w.len == size {
+                        let mean = w.demand / size as f64;
                         if mean > yr.peak[k] {
                             yr.peak[k] = mean;
-                            yr.peak_cut[k] = (w.cut / WINDOWS[k] as f64).max(0.0);
+                            yr.peak_cut[k] = (w.cut / size as f64).max(0.0);
                         }
                     }
                 }
@@ -384,6 +431,49 @@ impl MarginGraph {
                         v = self.head[e ^ 1];
                         self.next[v] += 1;
                     }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Window;
+
+    /// Runs of equal days, pushed day by day or skipped whole, hold the same
+    /// last `k` days as a plain list of days would.
+    #[test]
+    fn windows_of_runs_hold_the_last_days() {
+        let steps = [
+            (3.0, 0.5, 31),
+            (2.0, 0.0, 1),
+            (2.0, 0.0, 1),
+            (5.0, 1.0, 3),
+            (1.0, 0.0, 28),
+        ];
+        for k in [7, 30] {
+            for skip in [false, true] {
+                let (mut w, mut days) = (Window::default(), Vec::new());
+                for &(d, p, len) in &steps {
+                    if skip {
+                        w.skip(d, p, len, k);
+                    } else {
+                        (0..len).for_each(|_| w.push_day(d, p, k));
+                    }
+                    days.extend(std::iter::repeat_n((d, p), len));
+                    let last = &days[days.len().saturating_sub(k)..];
+                    assert_eq!(w.len, last.len());
+                    let held: Vec<(f64, f64)> = w
+                        .runs
+                        .iter()
+                        .flat_map(|r| std::iter::repeat_n((r.0, r.1), r.2))
+                        .collect();
+                    assert_eq!(held, last);
+                    let demand: f64 = last.iter().map(|x| x.0).sum();
+                    let cut: f64 = last.iter().map(|x| x.1).sum();
+                    assert!((w.demand - demand).abs() < 1e-9, "k {k} skip {skip}");
+                    assert!((w.cut - cut).abs() < 1e-9, "k {k} skip {skip}");
                 }
             }
         }

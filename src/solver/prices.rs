@@ -15,7 +15,9 @@
 //! Method: Dijkstra on the residual graph with the reduced costs
 //! `cost + pi[tail] - pi[head]` (≥ 0 on every residual arc at an optimum,
 //! the optimality certificate the solver keeps), then `dist + pi[v] -
-//! pi[from]` is the path cost in the original costs. Artificial arcs are
+//! pi[from]` is the path cost in the original costs. A node reached over
+//! an arc of reduced cost 0 is at the distance being settled and is settled
+//! from a stack without going through the heap. Artificial arcs are
 //! ignored. No allocation after the first call with a [`PriceScratch`].
 
 use super::NetworkSimplex;
@@ -32,6 +34,9 @@ pub struct PriceScratch {
     dist: Vec<i64>,
     done: Vec<bool>,
     heap: BinaryHeap<Reverse<(i64, u32)>>,
+    /// Nodes reached at the distance being settled (over arcs of reduced
+    /// cost 0, e.g. every tree arc): final at once, no heap needed.
+    level: Vec<u32>,
 }
 
 impl NetworkSimplex {
@@ -66,10 +71,19 @@ impl NetworkSimplex {
         s.done.clear();
         s.done.resize(n, false);
         s.heap.clear();
+        s.level.clear();
         s.dist[root] = 0;
         s.heap.push(Reverse((0, root as u32)));
-        while let Some(Reverse((d, u))) = s.heap.pop() {
-            let u = u as usize;
+        loop {
+            // Nodes at the current distance first (reduced costs are ≥ 0,
+            // so nothing can reach them cheaper), then the heap.
+            let (d, u) = match s.level.pop() {
+                Some(u) => (s.dist[u as usize], u as usize),
+                None => match s.heap.pop() {
+                    Some(Reverse((d, u))) => (d, u as usize),
+                    None => break,
+                },
+            };
             if s.done[u] {
                 continue;
             }
@@ -101,7 +115,11 @@ impl NetworkSimplex {
                 let nd = d.saturating_add(rc.max(0));
                 if nd < s.dist[v] {
                     s.dist[v] = nd;
-                    s.heap.push(Reverse((nd, v as u32)));
+                    if nd == d {
+                        s.level.push(v as u32);
+                    } else {
+                        s.heap.push(Reverse((nd, v as u32)));
+                    }
                 }
             }
         }
