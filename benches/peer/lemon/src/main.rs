@@ -211,3 +211,67 @@ fn main() {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two routes from node 0 to node 2: direct at cost 5 (capacity 4),
+    /// via node 1 at 1 + 1 (capacity 3). Sending 6: 3 via node 1 (cost 6),
+    /// 3 direct (cost 15): optimum 21, worked by hand.
+    fn tiny() -> Problem {
+        Problem {
+            supply: vec![6, 0, -6],
+            tail: vec![0, 0, 1],
+            head: vec![2, 1, 2],
+            cap: vec![4, 3, 3],
+            cost: vec![5, 1, 1],
+        }
+    }
+
+    fn solve_tiny(p: &Problem) -> (i32, Vec<i64>) {
+        let mut flow = vec![0i64; p.cap.len()];
+        let (n, m) = (p.supply.len() as i64, p.cap.len() as i64);
+        // SAFETY: the pointers cover n and m elements; the handle is freed once.
+        unsafe {
+            let h = gasdep_peer_lemon_new(
+                n,
+                m,
+                p.supply.as_ptr(),
+                p.tail.as_ptr(),
+                p.head.as_ptr(),
+                p.cap.as_ptr(),
+                p.cost.as_ptr(),
+            );
+            let s = gasdep_peer_lemon_run(h);
+            gasdep_peer_lemon_flows(h, flow.as_mut_ptr());
+            gasdep_peer_lemon_free(h);
+            (s, flow)
+        }
+    }
+
+    #[test]
+    fn lemon_solves_the_hand_example() {
+        let p = tiny();
+        let (status, flow) = solve_tiny(&p);
+        assert_eq!(status, 1);
+        assert_eq!(flow, vec![3, 3, 3]);
+        assert_eq!(check(&p, &flow), Ok(21));
+    }
+
+    #[test]
+    fn lemon_reports_an_infeasible_problem() {
+        let mut p = tiny();
+        p.supply = vec![8, 0, -8]; // capacity 4 + 3 < 8
+        assert_eq!(solve_tiny(&p).0, 0);
+    }
+
+    #[test]
+    fn check_rejects_what_is_not_a_feasible_flow() {
+        let p = tiny();
+        assert_eq!(check(&p, &[4, 2, 2]), Ok(24)); // feasible, not optimal
+        assert!(check(&p, &[4, 3, 2]).is_err()); // node 1 keeps 1
+        assert!(check(&p, &[5, 1, 1]).is_err()); // over capacity
+        assert!(check(&p, &[3, 3, 3 + 1]).is_err()); // over capacity on arc 2
+    }
+}
