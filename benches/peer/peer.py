@@ -172,6 +172,8 @@ def export(gasdep, scenario, tmp, trials, dates, jobs):
     def one(kd):
         k, d = kd
         path = os.path.join(tmp, f"t{k}-{d}.json")
+        if os.path.exists(path):
+            return path
         cmd = [gasdep, "inspect"] + ([scenario] if scenario else []) + ["--date", d, "--trial", str(k), "--json"]
         with open(path, "w") as f:
             f.write(sh(cmd))
@@ -194,9 +196,11 @@ def main():
     ap.add_argument("--rounds", type=int, default=3, help="every solver once per round")
     ap.add_argument("--reps", type=int, default=5, help="cold repetitions per problem for the Python peers")
     ap.add_argument("--pipeline-trials", type=int, default=50)
-    ap.add_argument("--gasdep-trials", type=int, default=50, help="trials of the end-to-end `gasdep run`; 0 skips it")
+    ap.add_argument("--gasdep-trials", type=int, default=200, help="trials of the end-to-end `gasdep run`; 0 skips it")
     ap.add_argument("--jobs", type=int, default=2, help="parallel exports")
     ap.add_argument("--json", help="also write the figures to this file")
+    ap.add_argument("--dir", help="keep the exported problems here and reuse those already there "
+                    "(only with the same gasdep build and scenario)")
     args = ap.parse_args()
 
     sh(["cargo", "build", "--release", "--quiet", "--bin", "gasdep", "--example", "solve_problems"])
@@ -204,7 +208,8 @@ def main():
     gasdep = os.path.join("target", "release", "gasdep")
     lemon = os.path.join(LEMON_DIR, "target", "release", "gasdep-peer-lemon")
     ours_bin = os.path.join("target", "release", "examples", "solve_problems")
-    tmp = tempfile.mkdtemp(prefix="gasdep-peer-")
+    tmp = args.dir or tempfile.mkdtemp(prefix="gasdep-peer-")
+    os.makedirs(tmp, exist_ok=True)
     t0 = time.perf_counter()
     files = export(gasdep, args.scenario, tmp, args.trials, months(args.start, args.months), args.jobs)
     print(f"exported {len(files)} step problems in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
@@ -217,6 +222,7 @@ def main():
         "HiGHS build + run()", "HiGHS run() alone, cold", "HiGHS model building",
         "HiGHS warm (changes + run())", "HiGHS warm run() alone")}
     mismatches = []
+    pivots = dict(cold=[], warm=[], fell_back=0)
     hw = None
     for r in range(args.rounds):
         ours = [json.loads(x) for x in sh([ours_bin] + files).splitlines()]
@@ -243,6 +249,10 @@ def main():
                 rows["HiGHS warm (changes + run())"][i].append(hwt)
                 rows["HiGHS warm run() alone"][i].append(hwr)
             if r == 0:
+                pivots["cold"].append(o["cold_pivots"])
+                if o["warm_pivots"] is not None:
+                    pivots["warm"].append(o["warm_pivots"])
+                    pivots["fell_back"] += bool(o["warm_fell_back"])
                 got = [("gasdep", int(o["objective"])), ("LEMON", int(l["objective"])), ("OR-tools", ort), ("HiGHS", hig)]
                 if hwt is not None:
                     got.append(("HiGHS warm", hwo))
@@ -266,6 +276,8 @@ def main():
     for mm in mismatches[:10]:
         print("  MISMATCH", mm)
     print(f"load average (1 min) over the solver rounds: {min(l[0] for l in loads):.2f}-{max(l[0] for l in loads):.2f}")
+    print(f"gasdep pivots per solve, median: cold {statistics.median(pivots['cold'])}, warm {statistics.median(pivots['warm'])}"
+          f" ({pivots['fell_back']} of {len(pivots['warm'])} warm solves fell back to cold)")
     lemon_cold = statistics.median(per["LEMON cold (graph built per call)"])
     print(f"\n{'solver':<36} {'median µs':>10} {'p10':>9} {'p90':>9} {'vs LEMON cold':>14}")
     for name, v in per.items():
@@ -281,7 +293,7 @@ def main():
     print(f"\n{'ratio':<48} {'median':>7} {'p10':>7} {'p90':>7}")
     for k, (m, a, b) in targets.items():
         print(f"{k:<48} {m:>7.2f} {a:>7.2f} {b:>7.2f}")
-    out = dict(problems=len(probs), nodes=p0.n, arcs=p0.m, mismatches=len(mismatches), loads=loads,
+    out = dict(problems=len(probs), nodes=p0.n, arcs=p0.m, mismatches=len(mismatches), loads=loads, pivots=pivots,
                solvers={k: dict(median=statistics.median(v), p10=pct(v, 10), p90=pct(v, 90)) for k, v in per.items()},
                ratios={k: dict(median=m, p10=a, p90=b) for k, (m, a, b) in targets.items()})
 
