@@ -1,49 +1,48 @@
 //! Compiles src/shim.cpp (our own few lines around LEMON's NetworkSimplex,
 //! so that the solve can be timed apart from building the graph) against
-//! the LEMON headers that the mcmf crate vendors. The headers are found
-//! through `cargo metadata`, wherever cargo keeps the mcmf sources.
-use std::path::PathBuf;
-use std::process::Command;
+//! the LEMON headers that the mcmf crate vendors: the mcmf sources cargo
+//! unpacked under `$CARGO_HOME/registry/src/*/` (CARGO_HOME defaults to
+//! ~/.cargo), or the directory named by `GASDEP_MCMF_DIR`.
+use std::path::{Path, PathBuf};
+
+const MCMF: &str = "mcmf-2.0.0"; // the version pinned in Cargo.toml
+
+fn has_headers(dir: &Path) -> bool {
+    dir.join("lemon").join("network_simplex.h").exists()
+}
 
 fn mcmf_dir() -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("Cargo.toml");
-    let out = Command::new(cargo)
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--offline",
-            "--manifest-path",
-        ])
-        .arg(&manifest)
-        .output()
-        .expect("run cargo metadata");
-    assert!(
-        out.status.success(),
-        "cargo metadata failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("cargo metadata JSON");
-    let pkg = v["packages"]
-        .as_array()
+    println!("cargo:rerun-if-env-changed=GASDEP_MCMF_DIR");
+    if let Some(d) = std::env::var_os("GASDEP_MCMF_DIR") {
+        let d = PathBuf::from(d);
+        assert!(
+            has_headers(&d),
+            "GASDEP_MCMF_DIR={}: no lemon/network_simplex.h there",
+            d.display()
+        );
+        return d;
+    }
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .expect("neither CARGO_HOME nor HOME is set");
+    let src = home.join("registry").join("src");
+    let found = std::fs::read_dir(&src)
         .into_iter()
         .flatten()
-        .find(|p| p["name"] == "mcmf")
-        .expect("mcmf among the packages");
-    PathBuf::from(pkg["manifest_path"].as_str().expect("manifest_path"))
-        .parent()
-        .expect("the crate's directory")
-        .to_path_buf()
+        .flatten()
+        .map(|e| e.path().join(MCMF))
+        .find(|d| has_headers(d));
+    found.unwrap_or_else(|| {
+        panic!(
+            "no {MCMF} sources under {}/*/ (set GASDEP_MCMF_DIR to the unpacked crate)",
+            src.display()
+        )
+    })
 }
 
 fn main() {
     let dir = mcmf_dir();
-    assert!(
-        dir.join("lemon").join("network_simplex.h").exists(),
-        "no LEMON headers under {}",
-        dir.display()
-    );
     cc::Build::new()
         .cpp(true)
         .opt_level(3)
