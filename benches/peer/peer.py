@@ -183,6 +183,43 @@ def export(gasdep, scenario, tmp, trials, dates, jobs):
         return list(ex.map(one, jobs_list))
 
 
+def callgrind(cmd, out):
+    subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"] + cmd,
+                   check=True, capture_output=True, text=True)
+    text = sh(["callgrind_annotate", "--inclusive=yes", out])
+    incl = {}
+    for line in text.splitlines():
+        parts = line.split(None, 2)
+        if len(parts) == 3 and parts[0].replace(",", "").isdigit():
+            name = parts[2].split(":", 1)[-1].rsplit(" [", 1)[0].strip()
+            incl[name] = max(incl.get(name, 0), int(parts[0].replace(",", "")))
+    return incl
+
+
+def instructions(ours_bin, lemon, files):
+    """Instructions per call (inclusive, callgrind), from the known call counts:
+    solve_problems builds a solver and solves cold 2 x reps times per file
+    (reps alone, reps with the building timed) plus once per sequence for
+    the warm basis; the LEMON peer calls each of its entries reps times."""
+    tmp = tempfile.mkdtemp(prefix="gasdep-peer-cg-")
+    reps = json.loads(sh([ours_bin, files[0]]).splitlines()[0])["reps"]
+    a = callgrind([ours_bin] + files, os.path.join(tmp, "ours"))
+    b = callgrind([lemon] + files, os.path.join(tmp, "lemon"))
+    nf = len(files)
+    calls = 2 * reps * nf + 1
+    got = {
+        "gasdep NetworkSimplex::solve (cold)": a.get("gasdep::solver::NetworkSimplex::solve", 0) / calls,
+        "gasdep NetworkSimplex::new": a.get("gasdep::solver::NetworkSimplex::new", 0) / calls,
+        "LEMON cold (mcmf entry: graph built, solved)": b.get("network_simplex_mcmf_i64", 0) / (reps * nf),
+        "LEMON run() alone": b.get("gasdep_peer_lemon_run", 0) / (reps * nf),
+        "LEMON graph building (shim)": b.get("gasdep_peer_lemon_new", 0) / (reps * nf),
+    }
+    print(f"\ninstructions per call (callgrind, inclusive, {nf} problems of trial 0):")
+    for k, v in got.items():
+        print(f"  {k:<46} {v:>12,.0f}")
+    return got
+
+
 def pct(v, q):
     return float(np.percentile(np.array(v), q))
 
@@ -199,6 +236,8 @@ def main():
     ap.add_argument("--gasdep-trials", type=int, default=200, help="trials of the end-to-end `gasdep run`; 0 skips it")
     ap.add_argument("--jobs", type=int, default=2, help="parallel exports")
     ap.add_argument("--json", help="also write the figures to this file")
+    ap.add_argument("--instructions", action="store_true",
+                    help="also count instructions per solve with valgrind's callgrind (trial 0's problems; does not depend on load)")
     ap.add_argument("--dir", help="keep the exported problems here and reuse those already there "
                     "(only with the same gasdep build and scenario)")
     args = ap.parse_args()
@@ -217,7 +256,7 @@ def main():
     loads = [load()]
 
     rows = {k: [[] for _ in probs] for k in (
-        "gasdep cold", "gasdep warm", "LEMON cold (graph built per call)", "LEMON run() alone",
+        "gasdep cold", "gasdep new + cold", "gasdep warm", "LEMON cold (graph built per call)", "LEMON run() alone",
         "LEMON graph building", "OR-tools build + solve()", "OR-tools solve() alone", "OR-tools model building",
         "HiGHS build + run()", "HiGHS run() alone, cold", "HiGHS model building",
         "HiGHS warm (changes + run())", "HiGHS warm run() alone")}
@@ -231,6 +270,7 @@ def main():
         for i, p in enumerate(probs):
             o, l = ours[i], lem[i]
             rows["gasdep cold"][i].append(o["cold_us"])
+            rows["gasdep new + cold"][i].append(o["cold_new_us"])
             if o["warm_us"] is not None:
                 rows["gasdep warm"][i].append(o["warm_us"])
             rows["LEMON cold (graph built per call)"][i].append(l["cold_us"])
@@ -285,6 +325,7 @@ def main():
         print(f"{name:<36} {m:>10.1f} {pct(v, 10):>9.1f} {pct(v, 90):>9.1f} {lemon_cold / m:>13.2f}x")
     targets = {
         "LEMON cold / gasdep cold (per problem)": ratio("LEMON cold (graph built per call)", "gasdep cold"),
+        "LEMON cold / gasdep new + cold (per problem)": ratio("LEMON cold (graph built per call)", "gasdep new + cold"),
         "LEMON run() alone / gasdep cold (per problem)": ratio("LEMON run() alone", "gasdep cold"),
         "LEMON cold / gasdep warm (per problem)": ratio("LEMON cold (graph built per call)", "gasdep warm", idx_warm),
         "HiGHS warm run() / gasdep warm (per problem)": ratio("HiGHS warm run() alone", "gasdep warm", idx_warm),
@@ -296,6 +337,9 @@ def main():
     out = dict(problems=len(probs), nodes=p0.n, arcs=p0.m, mismatches=len(mismatches), loads=loads, pivots=pivots,
                solvers={k: dict(median=statistics.median(v), p10=pct(v, 10), p90=pct(v, 90)) for k, v in per.items()},
                ratios={k: dict(median=m, p10=a, p90=b) for k, (m, a, b) in targets.items()})
+
+    if args.instructions:
+        out["instructions"] = instructions(ours_bin, lemon, [pr.path for pr in probs if pr.raw["trial"] == 0])
 
     # The whole pipeline: numpy + OR-tools against gasdep end to end.
     if args.pipeline_trials > 0:
