@@ -24,6 +24,9 @@ Per trial, over the exported consecutive step problems of the scenario
    and curtailment per (step, node) kept, percentiles (5, 50, 95) over the
    trials with numpy at the end.
 
+Before the timing, a self-check: with no perturbation each step's problem
+is the exported one and OR-tools must find gasdep's objective on it.
+
 Not done (gasdep does them): storage levels carried from step to step and
 valued by SDP (the exported stock of each step is used as is), prices from
 the duals, contract books, several policies, the yearly metrics and
@@ -76,6 +79,8 @@ class Base:
         # Demand nodes and the source-side arcs that scale with their demand.
         self.demand_nodes = np.array([i for i, s in enumerate(names) if s.startswith("node_")], dtype=np.int64)
         self.scaled_arcs = [np.array([j for j in range(self.m) if self.head[j] == i and kind[j] in ("curtailment", "demand_response")], dtype=np.int64) for i in self.demand_nodes]
+        self.scaled_idx = np.concatenate(self.scaled_arcs)
+        self.scaled_owner = np.concatenate([np.full(len(a), k) for k, a in enumerate(self.scaled_arcs)])
         self.curtail_arcs = np.array([j for j in range(self.m) if kind[j] == "curtailment"], dtype=np.int64)
         self.priced = np.array([j for j in range(self.m) if kind[j] in ("lng_supply", "contract", "contract_take_or_pay")], dtype=np.int64)
         # Disruptions of the scenario, matched to pipeline arcs by name.
@@ -113,6 +118,10 @@ class Base:
         self.origin_in_colour = np.array([self.colour_of_origin[self.head[j]] for j in self.origin_in], dtype=np.int64)
         self.production = np.array([j for j in range(self.m) if kind[j] == "production"], dtype=np.int64)
         self.storage_nodes = np.array([i for i, s in enumerate(names) if s.startswith("storage_") and s != "storage_pool"], dtype=np.int64)
+        nt, nc = len(traced), len(self.colours)
+        self.origin_cell = pos[self.head[self.origin_in]] * nc + self.origin_in_colour
+        self.production_row = pos[self.head[self.production]]
+        self.inner_cell = pos[self.head[self.inner]] * nt + pos[self.tail[self.inner]]
 
 
 def _days(date):
@@ -146,14 +155,13 @@ def draws(b, rng):
 
 def step_problem(b, s, demand, price, cut):
     supply = b.supply[s].copy()
-    cap = np.floor(b.cap[s] * cut[s]).astype(np.int64)
-    for k, i in enumerate(b.demand_nodes):
-        f = demand[s, k]
-        old = supply[i]
-        supply[i] = int(round(old * f))
-        a = b.scaled_arcs[k]
-        cap[a] = np.floor(b.cap[s, a] * f).astype(np.int64)
-        supply[b.source] += old - supply[i]
+    old = supply[b.demand_nodes]
+    new = np.rint(old * demand[s]).astype(np.int64)
+    supply[b.demand_nodes] = new
+    supply[b.source] += int((old - new).sum())
+    factor = cut[s].copy()
+    factor[b.scaled_idx] = demand[s, b.scaled_owner]
+    cap = np.floor(b.cap[s] * factor).astype(np.int64)
     cost = b.cost[s].copy()
     cost[b.priced] = np.round(cost[b.priced] * price[s]).astype(np.int64)
     return supply, cap, cost
@@ -173,12 +181,10 @@ def solve(b, supply, cap, cost):
 def trace(b, supply, flow):
     """Origin shares of every traced node: (diag(T) - F^T) X = S."""
     nt, nc = len(b.traced), len(b.colours)
-    S = np.zeros((nt, nc))
-    np.add.at(S, (b.pos[b.head[b.origin_in]], b.origin_in_colour), flow[b.origin_in])
-    np.add.at(S[:, nc - 2], b.pos[b.head[b.production]], flow[b.production])
+    S = np.bincount(b.origin_cell, weights=flow[b.origin_in], minlength=nt * nc).reshape(nt, nc)
+    S[:, nc - 2] += np.bincount(b.production_row, weights=flow[b.production], minlength=nt)
     S[b.pos[b.storage_nodes], nc - 1] += np.maximum(supply[b.storage_nodes], 0)
-    F = np.zeros((nt, nt))
-    np.add.at(F, (b.pos[b.head[b.inner]], b.pos[b.tail[b.inner]]), flow[b.inner])
+    F = np.bincount(b.inner_cell, weights=flow[b.inner], minlength=nt * nt).reshape(nt, nt)
     T = F.sum(axis=1) + S.sum(axis=1)
     A = np.diag(np.where(T > 0, T, 1.0)) - F
     return np.linalg.solve(A, S)
@@ -189,8 +195,15 @@ def run(problems, scenario_path, trials, seed=1):
     with open(scenario_path, "rb") as fh:
         scenario = tomllib.load(fh)
     b = Base(problems, scenario)
+    # Self-check (untimed): with no perturbation every step's problem is the
+    # exported one, and OR-tools must find gasdep's objective on it.
+    t, nd = len(problems), len(b.demand_nodes)
+    for s, p in enumerate(problems):
+        sp, cp, co = step_problem(b, s, np.ones((t, nd)), np.ones(t), np.ones((t, b.m)))
+        f = solve(b, sp, cp, co)
+        if f is None or sum(int(x) * int(c) for x, c in zip(f, co)) != int(p["objective_str"]):
+            raise RuntimeError(f"pipeline peer: step {p['date']} does not reproduce gasdep's objective")
     rng = np.random.default_rng(seed)
-    t = len(problems)
     dn = b.pos[b.demand_nodes]
     shares = np.zeros((trials, t, len(b.demand_nodes), len(b.colours)))
     curtailed = np.zeros((trials, t, b.n))
