@@ -95,10 +95,9 @@ impl NetworkSimplex {
         // strongly feasible any more).
         let max_iter = (2 * (n + m) + 64) as u64;
         let mut done = 0u64;
-        if dual_feasible && !self.runs_sorted {
+        if !self.runs_sorted {
             self.sort_runs();
         }
-        let sorted = dual_feasible;
         loop {
             // Most infeasible tree arc leaves first.
             let mut worst = 0i64;
@@ -121,7 +120,7 @@ impl NetworkSimplex {
             }
             done += 1;
             self.iterations += 1;
-            if !self.dual_pivot(leave, sorted) {
+            if !self.dual_pivot(leave) {
                 return Phase::GiveUp;
             }
         }
@@ -141,19 +140,16 @@ impl NetworkSimplex {
 
     /// Dual ratio test over the arcs of node `w` (in S iff `w_in_s`): keeps
     /// the crossing arc of least |reduced cost| that may move in the needed
-    /// direction. With `sorted` (runs ordered by cost and the basis dual
-    /// feasible) a run of parallel arcs is settled by its first candidates:
-    /// reduced costs rise along the run, so the best lower-bound arc is the
-    /// first one at its lower bound, and the best upper-bound arc is the
-    /// last one at its upper bound before reduced costs turn positive (dual
-    /// feasibility puts no upper-bound arc after that).
+    /// direction; a dual-infeasible arc (costs changed since the last
+    /// solve) has key 0. Runs of parallel arcs are ordered by cost, so
+    /// reduced costs rise along a run and it is settled by one candidate:
+    /// the first arc at its lower bound, or the last at its upper bound.
     #[inline(always)]
     pub(super) fn scan_dual_candidates(
         &self,
         w: usize,
         w_in_s: bool,
         out_of_s: bool,
-        sorted: bool,
         best: &mut usize,
         best_key: &mut i64,
     ) {
@@ -199,42 +195,28 @@ impl NetworkSimplex {
             }
             let run = &self.adj[i..run_end];
             i = run_end;
-            if sorted && need_lower {
+            if need_lower {
+                // Reduced costs rise along the run: the first arc at its
+                // lower bound has the least key max(rc, 0).
                 if let Some(e) = run.iter().find(|e| self.state[e.arc as usize] == LOWER) {
-                    let key = self.cost[e.arc as usize] + dp;
+                    let key = (self.cost[e.arc as usize] + dp).max(0);
                     if key < *best_key {
                         *best_key = key;
                         *best = e.arc as usize;
                     }
                 }
-            } else if sorted {
-                let mut cand = NONE;
-                let mut cand_key = 0;
-                for e in run {
-                    let rc = self.cost[e.arc as usize] + dp;
-                    if rc > 0 {
-                        break;
-                    }
-                    if self.state[e.arc as usize] == UPPER {
-                        cand = e.arc as usize;
-                        cand_key = -rc;
-                    }
-                }
-                if cand != NONE && cand_key < *best_key {
-                    *best_key = cand_key;
-                    *best = cand;
-                }
-            } else {
-                for e in run {
-                    let a = e.arc as usize;
-                    if self.state[a] != want {
-                        continue;
-                    }
-                    let key = (want as i64 * (self.cost[a] + dp)).max(0);
-                    if key < *best_key {
-                        *best_key = key;
-                        *best = a;
-                    }
+            } else if let Some(e) = run
+                .iter()
+                .rev()
+                .find(|e| self.state[e.arc as usize] == UPPER)
+            {
+                // The last arc at its upper bound has the greatest reduced
+                // cost, so the least key max(−rc, 0) (dual feasible: the
+                // last one before reduced costs turn positive).
+                let key = (-(self.cost[e.arc as usize] + dp)).max(0);
+                if key < *best_key {
+                    *best_key = key;
+                    *best = e.arc as usize;
                 }
             }
         }
@@ -262,7 +244,7 @@ impl NetworkSimplex {
     /// leaves at the violated bound; the entering arc crosses the cut between
     /// `c`'s subtree S and the rest, chosen by the dual ratio test so reduced
     /// costs keep their signs. False if no arc can enter.
-    pub(super) fn dual_pivot(&mut self, c: usize, sorted: bool) -> bool {
+    pub(super) fn dual_pivot(&mut self, c: usize) -> bool {
         let f_arc = self.pred[c];
         // Violations are flow < 0 or flow > cap >= 0, so the sign tells which.
         let over = self.flow[f_arc] > 0;
@@ -295,13 +277,13 @@ impl NetworkSimplex {
         if 2 * entries <= self.adj.len() {
             let mut w = c;
             while w != end {
-                self.scan_dual_candidates(w, true, out_of_s, sorted, &mut best, &mut best_key);
+                self.scan_dual_candidates(w, true, out_of_s, &mut best, &mut best_key);
                 w = self.thread[w];
             }
         } else {
             for w in 0..=self.n {
                 if !self.in_cut[w] {
-                    self.scan_dual_candidates(w, false, out_of_s, sorted, &mut best, &mut best_key);
+                    self.scan_dual_candidates(w, false, out_of_s, &mut best, &mut best_key);
                 }
             }
         }

@@ -31,8 +31,8 @@
 //! The dual ratio test dominates a warm solve. It scans the incidence lists
 //! of the side of the cut with fewer entries, branch-free for single arcs;
 //! parallel arcs (same tail and head, e.g. tranches of unserved demand at
-//! rising penalties) are grouped in runs kept sorted by cost, so while the
-//! basis is dual feasible a whole run is settled by its first candidates.
+//! rising penalties) are grouped in runs kept sorted by cost, so a whole run
+//! is settled by one candidate.
 //! Node and arc indices of the graph are `u32` (smaller cache footprint).
 //!
 //! # Invariants
@@ -240,8 +240,14 @@ fn incidence(n: usize, src: &[u32], tgt: &[u32], m: usize) -> (Vec<usize>, Vec<I
         items.push((v, (n, 2), m + v));
         items.push((n, (v, 2), m + v));
     }
-    // Stable order: by node, then run key, then arc index.
-    items.sort_unstable();
+    // By node, then run key, then arc index: the items were made in arc
+    // order, so stable counting sorts by the flag, the other endpoint and
+    // the node, in that order, give it in linear time (a comparison sort
+    // cost more than the rest of building a solver).
+    let mut scratch = vec![(0, (0, 0), 0); items.len()];
+    counting_sort(&mut items, &mut scratch, 3, |x| x.1.1 as usize);
+    counting_sort(&mut items, &mut scratch, nodes, |x| x.1.0);
+    counting_sort(&mut items, &mut scratch, nodes, |x| x.0);
     let mut adj_start = vec![0usize; nodes + 1];
     for &(v, _, _) in &items {
         adj_start[v + 1] += 1;
@@ -273,6 +279,29 @@ fn incidence(n: usize, src: &[u32], tgt: &[u32], m: usize) -> (Vec<usize>, Vec<I
         i = j;
     }
     (adj_start, adj, long_runs)
+}
+
+/// Stable sort of `items` by `key` (values `0..buckets`), through `scratch`
+/// (as long as `items`).
+fn counting_sort<T: Copy>(
+    items: &mut [T],
+    scratch: &mut [T],
+    buckets: usize,
+    key: impl Fn(&T) -> usize,
+) {
+    let mut start = vec![0usize; buckets + 1];
+    for x in items.iter() {
+        start[key(x) + 1] += 1;
+    }
+    for b in 0..buckets {
+        start[b + 1] += start[b];
+    }
+    for x in items.iter() {
+        let k = key(x);
+        scratch[start[k]] = *x;
+        start[k] += 1;
+    }
+    items.copy_from_slice(scratch);
 }
 
 /// Network simplex solver for one [`Topology`]; all buffers are allocated
