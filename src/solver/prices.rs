@@ -17,8 +17,9 @@
 //! the optimality certificate the solver keeps), then `dist + pi[v] -
 //! pi[from]` is the path cost in the original costs. A node reached over
 //! an arc of reduced cost 0 is at the distance being settled and is settled
-//! from a stack without going through the heap. Artificial arcs are
-//! ignored. No allocation after the first call with a [`PriceScratch`].
+//! from a stack without going through the heap. A run of parallel arcs,
+//! sorted by cost after a warm solve, is settled by its first residual arc
+//! (its last, walked against the arcs). Artificial arcs are ignored. No allocation after the first call with a [`PriceScratch`].
 
 use super::NetworkSimplex;
 use std::cmp::Reverse;
@@ -88,28 +89,56 @@ impl NetworkSimplex {
                 continue;
             }
             s.done[u] = true;
-            for e in &self.adj[self.adj_start[u]..self.adj_start[u + 1]] {
-                let a = e.arc as usize;
-                if a >= self.m {
-                    continue;
-                }
-                let v = e.other as usize;
-                // The residual arc between u and v walked (u → v, or v → u
-                // when walking towards the root): along the real arc if
-                // that is not full, against it if it carries flow.
-                let along = e.out != towards;
-                let rc = if along {
-                    if self.flow[a] >= self.cap[a] {
-                        continue;
+            let (mut i, end) = (self.adj_start[u], self.adj_start[u + 1]);
+            while i < end {
+                let head = self.adj[i];
+                let run_end = head.run_end as usize;
+                let v = head.other as usize;
+                // The residual arcs between u and v walked (u → v, or v → u
+                // when walking towards the root): along a real arc that is
+                // not full, against one that carries flow. All arcs of a
+                // run join the same pair the same way.
+                let along = head.out != towards;
+                let (t, h) = if head.out { (u, v) } else { (v, u) };
+                let dp = self.pi[t] - self.pi[h];
+                let run = &self.adj[i..run_end];
+                i = run_end;
+                // Runs sorted by cost: reduced costs rise along the run, so
+                // its cheapest residual arc along is the first not full,
+                // against the last with flow.
+                let residual = |a: usize| {
+                    a < self.m
+                        && if along {
+                            self.flow[a] < self.cap[a]
+                        } else {
+                            self.flow[a] > 0
+                        }
+                };
+                let pick = if run.len() == 1 {
+                    Some(head.arc as usize).filter(|&a| residual(a))
+                } else if self.runs_sorted {
+                    // Runs sorted by cost: reduced costs rise along the
+                    // run, so its cheapest residual arc along is the first
+                    // not full, against the last with flow.
+                    if along {
+                        run.iter().map(|e| e.arc as usize).find(|&a| residual(a))
+                    } else {
+                        run.iter()
+                            .rev()
+                            .map(|e| e.arc as usize)
+                            .find(|&a| residual(a))
                     }
-                    let (t, h) = if e.out { (u, v) } else { (v, u) };
-                    self.cost[a] + self.pi[t] - self.pi[h]
                 } else {
-                    if self.flow[a] <= 0 {
-                        continue;
-                    }
-                    let (t, h) = if e.out { (u, v) } else { (v, u) };
-                    self.pi[h] - self.pi[t] - self.cost[a]
+                    run.iter()
+                        .map(|e| e.arc as usize)
+                        .filter(|&a| residual(a))
+                        .min_by_key(|&a| if along { self.cost[a] } else { -self.cost[a] })
+                };
+                let Some(a) = pick else { continue };
+                let rc = if along {
+                    self.cost[a] + dp
+                } else {
+                    -dp - self.cost[a]
                 };
                 // ≥ 0 at an optimum; clamp guards against misuse.
                 let nd = d.saturating_add(rc.max(0));

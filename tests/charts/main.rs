@@ -395,7 +395,7 @@ fn texts(svg: &str) -> Vec<String> {
         .collect()
 }
 
-mod images;
-mod report;
 mod comparison;
+mod images;
 mod peaks;
+mod report;

@@ -129,9 +129,9 @@ fn one(text: &str, line: usize, column: usize, message: &str) -> Problem {
     p
 }
 
-mod syntax;
+mod dates;
+mod limits;
+mod measures;
 mod quantities;
 mod references;
-mod dates;
-mod measures;
-mod limits;
+mod syntax;
