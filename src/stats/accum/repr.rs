@@ -23,7 +23,8 @@ pub(super) struct AccumulatorRepr {
 }
 
 impl From<Accumulator> for AccumulatorRepr {
-    fn from(a: Accumulator) -> Self {
+    fn from(mut a: Accumulator) -> Self {
+        a.flush();
         AccumulatorRepr {
             resolution: a.resolution,
             histogram: a.histogram,

@@ -115,3 +115,34 @@ fn t_quantiles_join_smoothly() {
     assert!((cf - t975(30)).abs() < 2e-5, "{cf}");
     assert!(t975(31) < t975(30) && t975(1000) > Z95 && t975(1000) < 1.963);
 }
+
+#[test]
+fn buffered_values_are_seen_by_every_reader() {
+    // Five values, still in the buffer, one of them moving the shape to a
+    // coarser level: every reader must see them counted.
+    let mut a = Accumulator::new(1.0).unwrap();
+    for x in [0.0, 3.0, 7.0, 1e6, -2.0] {
+        a.add(x).unwrap();
+    }
+    assert_eq!(a.n_pending, 5);
+    assert!(a.counts.iter().all(|&c| c == 0) && a.zero == 0);
+    let mut flushed = a.clone();
+    flushed.flush();
+    assert_eq!(flushed.n_pending, 0);
+    assert_eq!(flushed.counts.iter().sum::<u32>() + flushed.zero, 5);
+    assert_eq!(a, flushed);
+    assert_eq!(a.percentile(50.0), flushed.percentile(50.0));
+    // At level 2 the zero bucket holds −2, 0 and 3: the median (3) is
+    // read as 0, within 2^(2−7)·128 = 4 units.
+    assert_eq!(a.level(), 2);
+    assert_eq!(a.percentile(50.0), Some(0.0));
+    assert_eq!(a.fraction_above(10.0), Some(1.0 / 5.0));
+    assert_eq!(a.fraction_above(10.0), flushed.fraction_above(10.0));
+    assert_eq!(
+        serde_json::to_string(&a).unwrap(),
+        serde_json::to_string(&flushed).unwrap()
+    );
+    let mut m = Accumulator::new(1.0).unwrap();
+    m.merge(&a).unwrap();
+    assert_eq!(m, flushed);
+}
