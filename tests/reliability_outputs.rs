@@ -343,7 +343,7 @@ impl Shards {
             v["digest"].as_str().unwrap().to_string()
         };
         let text = format!(
-            "{{\"format\":\"gasdep-shard/2\",\"digest\":\"{digest}\",\"record\":{record},\"accumulators\":{acc}}}"
+            "{{\"format\":\"gasdep-shard/3\",\"digest\":\"{digest}\",\"record\":{record},\"accumulators\":{acc}}}"
         );
         std::fs::write(path, text).unwrap();
     }
@@ -384,9 +384,10 @@ fn a_shard_copied_and_relabelled_is_refused() {
     );
 }
 
-/// Issue case 3: one histogram key edited together with its sum, sum_sq
-/// and max (so that the accumulator stays consistent), and an event
-/// counter raised by one: both refused by the digest.
+/// Issue case 3: one more value counted in a histogram's top bucket,
+/// with its count, sum and sum_sq (so that the accumulator stays
+/// consistent), and an event counter raised by one: both refused by the
+/// digest.
 #[test]
 fn edited_statistics_are_refused() {
     let s = three_shards();
@@ -395,18 +396,22 @@ fn edited_statistics_are_refused() {
             .as_array_mut()
             .unwrap()
             .iter_mut()
-            .find(|c| c["exact"] == true && c["count"].as_u64() > Some(0))
+            .find(|c| {
+                c["histogram"] == true
+                    && c["count"].as_u64() > Some(0)
+                    && !c["counts"].as_array().unwrap().is_empty()
+                    && (0..1 << 20).contains(&c["max"].as_i64().unwrap())
+                    && c["sum_sq"][0].as_u64().unwrap() < 1 << 62
+            })
             .unwrap();
-        let keys = cell["keys"].as_array().unwrap();
-        let last = keys.len() - 1;
-        let k = keys[last].as_i64().unwrap();
-        let n = cell["counts"][last].as_i64().unwrap();
-        cell["keys"][last] = (k + 1).into();
-        cell["max"] = (k + 1).into();
-        cell["sum"] = (cell["sum"].as_i64().unwrap() + n).into();
-        // (k+1)² − k² = 2k + 1 per value, in the lowest 64-bit limb.
+        let last = cell["counts"].as_array().unwrap().len() - 1;
+        let k = cell["max"].as_i64().unwrap();
+        cell["counts"][last] = (cell["counts"][last].as_u64().unwrap() + 1).into();
+        cell["count"] = (cell["count"].as_u64().unwrap() + 1).into();
+        cell["sum"] = (cell["sum"].as_i64().unwrap() + k).into();
+        // One more value equal to max: k² more, in the lowest 64-bit limb.
         let lo = cell["sum_sq"][0].as_u64().unwrap();
-        cell["sum_sq"][0] = (lo + n as u64 * (2 * k as u64 + 1)).into();
+        cell["sum_sq"][0] = (lo + (k * k) as u64).into();
     });
     s.refused("histogram", "do not match their digest");
     let s = three_shards();

@@ -1,7 +1,7 @@
 //! The shard file `shard.json`: a shard's run record and accumulators,
 //! sealed by a digest of what was written (see [`crate::stats::digest`]).
 //!
-//! Layout: `{"format":"gasdep-shard/2","digest":"sha256:…","record":{…},
+//! Layout: `{"format":"gasdep-shard/3","digest":"sha256:…","record":{…},
 //! "accumulators":{…}}`. The digest covers the folder's `scenario.toml`
 //! and the bytes of `record` and `accumulators` exactly as they stand in
 //! the file, so checking it needs no re-serialisation (which could differ
@@ -19,7 +19,7 @@ use std::ops::Range;
 use std::path::Path;
 
 pub const SHARD_FILE: &str = "shard.json";
-const SHARD_FORMAT: &str = "gasdep-shard/2";
+const SHARD_FORMAT: &str = "gasdep-shard/3";
 
 /// A shard read back, its digest checked.
 pub struct Shard {

@@ -66,7 +66,8 @@ fn resolution(k: usize) -> f64 {
 }
 
 fn acc(k: usize) -> Accumulator {
-    Accumulator::with_cap(resolution(k), 16).expect("resolutions are positive constants")
+    // Only means and variances are read: no histogram.
+    Accumulator::moments(resolution(k)).expect("resolutions are positive constants")
 }
 
 impl Strata {
@@ -148,19 +149,6 @@ impl Strata {
             }
         }
         out
-    }
-
-    /// Sort buffered values into the histograms and free the buffers.
-    pub fn flush(&mut self) {
-        for a in self
-            .values
-            .iter_mut()
-            .chain(&mut self.diffs)
-            .flatten()
-            .flatten()
-        {
-            a.flush_and_free();
-        }
     }
 
     pub fn merge(&mut self, other: &Strata) -> Result<(), StatsError> {

@@ -28,12 +28,6 @@ use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Distinct values an accumulator keeps exactly before it collapses to
-/// log buckets (relative error ≤ 0.1 %). A cell then holds one 16-byte bin
-/// per occupied bucket: a few hundred for values spread over ±30 %, at
-/// most a few thousand, whatever the number of trials.
-pub const EXACT_CAP: u32 = 256;
-
 /// Yearly metrics whose paired differences are kept per node (all of
 /// them are kept for the region).
 pub const DIFF_NODE_METRICS: [&str; 10] = [
@@ -220,9 +214,10 @@ impl Accumulators {
         let res = resolutions(&prep.layout);
         let np = prep.policies.len();
         let ny = prep.layout.years.len();
-        let acc = |r: f64| {
-            Accumulator::with_cap(r, EXACT_CAP).expect("resolutions are positive constants")
-        };
+        let acc = |r: f64| Accumulator::new(r).expect("resolutions are positive constants");
+        // Paired differences report a mean and its interval only: no
+        // histogram.
+        let moments = |r: f64| Accumulator::moments(r).expect("resolutions are positive constants");
         let values = (0..np)
             .map(|_| res.iter().map(|&r| acc(r)).collect())
             .collect();
@@ -232,7 +227,7 @@ impl Accumulators {
             .flat_map(|&(k, _)| std::iter::repeat_n(YEARLY[k].resolution, ny))
             .collect();
         let diffs = (1..np)
-            .map(|_| diff_res.iter().map(|&r| acc(r)).collect())
+            .map(|_| diff_res.iter().map(|&r| moments(r)).collect())
             .collect();
         let events = (0..np)
             .map(|_| vec![EventCounter::new(); prep.layout.events_len()])
@@ -283,17 +278,6 @@ impl Accumulators {
             }
         }
         Ok(())
-    }
-
-    /// Sort every accumulator's buffered values into its histogram and free
-    /// the buffers, so that reading the statistics needs no copies.
-    pub fn flush(&mut self) {
-        for a in self.values.iter_mut().chain(&mut self.diffs).flatten() {
-            a.flush_and_free();
-        }
-        if let Some(st) = &mut self.strata {
-            st.flush();
-        }
     }
 
     /// Fold `other` in; the result does not depend on the order of merges.
@@ -532,7 +516,6 @@ pub fn monte_carlo_with<S: TrialSink>(
                     acc.fingerprint.add(prep.model.seed, trial);
                     (opts.progress)();
                 }
-                acc.flush();
                 Ok((acc, sink))
             })
             .collect::<Result<Vec<_>, SimError>>()?;

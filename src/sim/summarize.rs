@@ -206,8 +206,7 @@ pub fn summarize(prep: &Prepared, acc: &Accumulators, run: RunInfo) -> Summary {
         .position(|m| m.name == "curtailment_share")
         .expect("metric exists");
     for p in 0..prep.policies.len() {
-        let mut pooled = Accumulator::with_cap(YEARLY[unserved].resolution, super::run::EXACT_CAP)
-            .expect("valid resolution");
+        let mut pooled = Accumulator::new(YEARLY[unserved].resolution).expect("valid resolution");
         for y in 0..l.years.len() {
             // Both come from the same layout and resolution: merging cannot fail.
             let _ = pooled.merge(&acc.values[p][l.yearly(unserved, r, y)]);

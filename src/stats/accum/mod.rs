@@ -12,49 +12,59 @@
 //! away from zero), the resolution being chosen by the caller per accumulator
 //! (e.g. `1e-6` for shares, `1e-3` for volumes in GWh, `1e-2` for money). From
 //! then on all state is exact integer arithmetic: the count, `Σq` (i128),
-//! `Σq²` (256-bit), exact min and max, and a histogram of `q`. Integer sums
-//! are associative and commutative and the histogram is a function of the
-//! multiset of values only (see below), so the state — and its JSON — is the
-//! same bit for bit whatever the order of `add`s and `merge`s, threads or
-//! shards. Results are computed from that state alone, hence identical too.
-//! Admissible values: finite, with `|x / resolution| ≤ 2^62` (for `1e-3`,
-//! `|x| ≤ 4.6e15`); anything else is rejected with an error, never absorbed.
+//! `Σq²` (256-bit), the exact extremes (min, max, the smallest positive and
+//! the largest negative value) and a histogram of `q` whose buckets are a
+//! function of those extremes only. Integer sums are associative and
+//! commutative and every part of the state is a function of the multiset of
+//! values, so the state — and its JSON — is the same bit for bit whatever
+//! the order of `add`s and `merge`s, threads or shards. Results are computed
+//! from that state alone, hence identical too. Admissible values: finite,
+//! with `|x / resolution| ≤ 2^62` (for `1e-3`, `|x| ≤ 4.6e15`); anything else
+//! is rejected with an error, never absorbed. A histogram counts at most
+//! 2³² − 1 values (more is an error, not a wrap).
 //!
 //! # Histogram and percentile guarantee
 //!
-//! While the cell has at most `exact_cap` distinct quantised values (default
-//! [`DEFAULT_EXACT_CAP`]), the histogram stores each of them with its count:
-//! percentiles are then exact up to quantisation (error ≤ resolution / 2).
-//! Past that cap it is collapsed, for good, to log-spaced buckets computed with
-//! integer operations only (so identical on every machine): integers with
-//! `|q| < 1024` keep their own bucket, and each octave `[2^e, 2^(e+1))` above
-//! is cut into 512 equal buckets. A bucket is represented by its midpoint,
-//! which is within a relative [`MAX_RELATIVE_ERROR`] = 2⁻¹⁰ ≈ 0.098 % of every
-//! value in it. Whether the histogram is exact or collapsed depends only on
-//! the number of distinct values of the whole multiset, so merge order cannot
-//! change it.
+//! Log-spaced buckets computed with integer operations only (so identical
+//! on every machine, `bucket.rs`): at level 0, integers with `|q| < 128`
+//! have their own bucket and each octave `[2^e, 2^(e+1))` above is cut into
+//! 64 equal buckets. The histogram is a dense array of `u32` counts over the
+//! buckets from the lowest to the highest occupied one, negative and
+//! positive values apart, plus one count for the zero bucket (so a
+//! mostly-zero metric does not pay for the octaves between 0 and its
+//! smallest positive value). When the two ranges together would exceed
+//! [`SPAN_CAP`] = 256 buckets, the histogram moves to the next level,
+//! merging neighbouring buckets pairwise: level `L` has `2^(6−L)` buckets per
+//! octave and its zero bucket holds `|q| < 2^L`. The level is the finest
+//! whose ranges fit, computed from the exact extremes alone, so it too is
+//! the same for any order of adds and merges.
+//!
+//! A bucket is represented by its midpoint (clamped to the exact extremes of
+//! its sign), within `2^(L−7)·max(|q|, 128)` quantised units of every value
+//! in it: a relative [`LEVEL0_RELATIVE_ERROR`] = 2⁻⁷ ≈ 0.78 % at level 0
+//! (and no error at all below 128 units), 1.6 % at level 1, 3.1 % at level
+//! 2. [`Accumulator::relative_error`] gives a cell's bound.
 //!
 //! Percentile definition: linear interpolation between order statistics,
 //! numpy's default (`h = (n − 1)·p/100`, `x_⌊h⌋ + (h − ⌊h⌋)(x_⌊h⌋+1 − x_⌊h⌋)`).
-//! Guarantee, with `a`, `b` the two exact order statistics used and `t` the
-//! interpolation weight:
-//! `|estimate − exact| ≤ resolution/2 + 2⁻¹⁰·((1 − t)|a| + t|b|)`.
+//! Guarantee, with `a`, `b` the two exact order statistics used, `t` the
+//! interpolation weight, `r = 2^(L−7)` and `u` the resolution:
+//! `|estimate − exact| ≤ u/2 + r·((1 − t)·max(|a|, 128u) + t·max(|b|, 128u))`.
 //! Min and max are always exact (up to quantisation).
 //!
-//! `add` buffers up to 32 quantised values and sorts them into the histogram
-//! in one pass when the buffer is full (the driver adds one value to each
-//! of tens of thousands of cells in turn, so a sorted insert per value
-//! missed the cache every time). Every reader, `merge` and serialization
-//! see the buffer sorted in; the state they see is the one the values added
-//! one at a time would give.
+//! # Memory: a ceiling per cell
 //!
-//! Memory: at most `exact_cap` bins while exact; once collapsed, one bin per
-//! occupied bucket, bounded by the value range and not by the number of
-//! trials: at most `1024 + 512·⌈log2(max|q| / 1024)⌉` per sign, e.g. ≈ 6,100
-//! bins for shares in [0, 1] at resolution `1e-6` (≈ 2,700 at `1e-4`), 27,648
-//! per sign in the worst case; real cells, whose values cluster, use far
-//! fewer. A bin is 16 bytes; the add buffer (above) is 256 bytes more until
-//! it is freed with `flush_and_free`.
+//! `add` updates the sums and extremes at once and stores the value's
+//! bucket key (2 bytes) in a 16-key buffer, counted in one pass when full
+//! (every reader, `merge` and serialization see the buffer counted; the
+//! state is the one counting each value at once would give). A cell holds
+//! a fixed struct (176 bytes, the buffer included) and at most
+//! [`SPAN_CAP`] counts of 4 bytes: **at most 1,200 bytes whatever the
+//! number of trials**. Its size
+//! follows the span of its values until that cap, and then stays between
+//! half the cap and the cap. An accumulator made with
+//! [`Accumulator::moments`] keeps no histogram (mean, sd, min, max only):
+//! what paired differences need.
 //!
 //! Mean and standard deviation come from the exact sums: the mean is that of
 //! the quantised values (within resolution/2 of the true mean); the standard
@@ -66,25 +76,26 @@ use std::borrow::Cow;
 
 use super::summary::Stat;
 
+mod bucket;
 mod events;
 mod repr;
 #[cfg(test)]
 mod tests;
 mod u256;
 
+pub use bucket::SPAN_CAP;
+use bucket::Shape;
 pub use events::EventCounter;
 use repr::AccumulatorRepr;
 use u256::U256;
 
-/// Sub-bucket bits of the collapsed histogram: 2⁹ buckets per octave.
-const BUCKET_BITS: u32 = 9;
-/// Largest relative error of a collapsed bucket's representative.
-pub const MAX_RELATIVE_ERROR: f64 = 1.0 / 1024.0;
-/// Distinct values kept exactly before the histogram collapses.
-pub const DEFAULT_EXACT_CAP: u32 = 1024;
+/// Largest relative error of a bucket's representative at level 0 (2⁻⁷).
+pub const LEVEL0_RELATIVE_ERROR: f64 = 1.0 / 128.0;
 /// Largest admissible |quantised value|: keeps Σq within i128 and Σq² within
 /// 256 bits for up to 2^64 values.
 const MAX_ABS_Q: f64 = (1u64 << 62) as f64;
+/// Most values a histogram counts (its counts are `u32`).
+const MAX_HIST_COUNT: u64 = u32::MAX as u64;
 /// Two-sided 95 % standard normal quantile.
 const Z95: f64 = 1.959_963_984_540_054;
 
@@ -98,173 +109,158 @@ pub enum StatsError {
     OutOfRange { value: f64, resolution: f64 },
     #[error("resolution {0} must be finite and > 0")]
     InvalidResolution(f64),
-    #[error("exact cap must be at least 1")]
-    InvalidCap,
+    #[error("a histogram counts at most {MAX_HIST_COUNT} values")]
+    TooMany,
     #[error("cannot merge accumulators with different settings ({0})")]
     Incompatible(String),
     #[error("corrupt accumulator state: {0}")]
     Corrupt(String),
 }
 
-/// Values [`Accumulator::add`] buffers before sorting them into the
-/// histogram in one pass: a sorted insert per value would shift the bins
-/// and miss the cache on every add.
-const PENDING: usize = 32;
-
 /// Exact, mergeable statistics of one cell over trials. See the module docs
 /// for the guarantees.
+/// Level-0 keys [`Accumulator::add`] holds before counting them in one
+/// pass: the driver adds one value to each of tens of thousands of cells
+/// in turn, and incrementing a count at once waited on two cache misses
+/// per add (the cell, then its counts), where storing a key does not.
+const PENDING: usize = 16;
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(try_from = "AccumulatorRepr", into = "AccumulatorRepr")]
 pub struct Accumulator {
     resolution: f64,
-    exact_cap: u32,
     count: u64,
     sum: i128,
     sum_sq: U256,
     min: i64,
     max: i64,
-    exact: bool,
-    /// Sorted, distinct: quantised values (exact) or bucket keys (collapsed).
-    keys: Vec<i64>,
-    /// Count per key, all > 0.
-    counts: Vec<u64>,
-    /// Quantised values added but not yet in `keys`/`counts` (the moments,
-    /// min and max already include them). Readers see the histogram through
-    /// [`Accumulator::settled`], so the buffer is invisible outside.
-    pending: Vec<i64>,
+    /// Smallest positive quantised value (`i64::MAX` if none).
+    min_pos: i64,
+    /// Largest negative quantised value (`i64::MIN` if none).
+    max_neg: i64,
+    /// Whether a histogram is kept (false: [`Accumulator::moments`]).
+    histogram: bool,
+    /// Level and ranges of `counts`: [`Shape::of`] the four extremes.
+    shape: Shape,
+    /// Values in the zero bucket.
+    zero: u32,
+    /// Counts of the negative range's buckets, then the positive range's.
+    counts: Vec<u32>,
+    /// Level-0 keys of values added but not yet counted (their moments
+    /// and extremes, and so the shape, already include them). Readers see
+    /// the histogram through [`Accumulator::settled`]: the buffer is
+    /// invisible outside.
+    pending: [i16; PENDING],
+    n_pending: u8,
 }
 
 impl PartialEq for Accumulator {
     fn eq(&self, other: &Self) -> bool {
         let (a, b) = (self.settled(), other.settled());
         a.resolution.to_bits() == b.resolution.to_bits()
-            && a.exact_cap == b.exact_cap
             && a.count == b.count
             && a.sum == b.sum
             && a.sum_sq == b.sum_sq
-            && a.min == b.min
-            && a.max == b.max
-            && a.exact == b.exact
-            && a.keys == b.keys
+            && (a.min, a.max, a.min_pos, a.max_neg) == (b.min, b.max, b.min_pos, b.max_neg)
+            && a.histogram == b.histogram
+            && a.shape == b.shape
+            && a.zero == b.zero
             && a.counts == b.counts
     }
 }
 
 impl Accumulator {
-    /// An empty accumulator quantising to `resolution`, with the default cap.
+    /// An empty accumulator quantising to `resolution`, with a histogram.
     pub fn new(resolution: f64) -> Result<Self, StatsError> {
-        Self::with_cap(resolution, DEFAULT_EXACT_CAP)
+        Self::make(resolution, true)
     }
 
-    /// An empty accumulator keeping up to `exact_cap` distinct values exactly.
-    pub fn with_cap(resolution: f64, exact_cap: u32) -> Result<Self, StatsError> {
+    /// An empty accumulator keeping only count, sums and extremes: mean,
+    /// sd, min, max and the mean's interval, no percentiles.
+    pub fn moments(resolution: f64) -> Result<Self, StatsError> {
+        Self::make(resolution, false)
+    }
+
+    fn make(resolution: f64, histogram: bool) -> Result<Self, StatsError> {
         if !(resolution.is_finite() && resolution > 0.0) {
             return Err(StatsError::InvalidResolution(resolution));
         }
-        if exact_cap == 0 {
-            return Err(StatsError::InvalidCap);
-        }
         Ok(Self {
             resolution,
-            exact_cap,
             count: 0,
             sum: 0,
             sum_sq: U256::ZERO,
             min: i64::MAX,
             max: i64::MIN,
-            exact: true,
-            keys: Vec::new(),
+            min_pos: i64::MAX,
+            max_neg: i64::MIN,
+            histogram,
+            shape: Shape::default(),
+            zero: 0,
             counts: Vec::new(),
-            pending: Vec::new(),
+            pending: [0; PENDING],
+            n_pending: 0,
         })
     }
 
     pub fn add(&mut self, x: f64) -> Result<(), StatsError> {
         let q = self.quantise(x)?;
+        if self.histogram && self.count >= MAX_HIST_COUNT {
+            return Err(StatsError::TooMany);
+        }
+        let new_extreme = q < self.min
+            || q > self.max
+            || (q > 0 && q < self.min_pos)
+            || (q < 0 && q > self.max_neg);
         self.count += 1;
         self.sum += i128::from(q);
         let a = u128::from(q.unsigned_abs());
         self.sum_sq.add_u128(a * a);
-        self.min = self.min.min(q);
-        self.max = self.max.max(q);
-        if self.pending.capacity() == 0 {
-            self.pending.reserve_exact(PENDING);
+        if new_extreme {
+            self.min = self.min.min(q);
+            self.max = self.max.max(q);
+            if q > 0 {
+                self.min_pos = self.min_pos.min(q);
+            } else if q < 0 {
+                self.max_neg = self.max_neg.max(q);
+            }
         }
-        self.pending.push(q);
-        if self.pending.len() == PENDING {
-            self.flush();
+        if self.histogram {
+            // The shape is a function of the extremes: it can change only
+            // when one of them does.
+            if new_extreme {
+                self.reshape();
+            }
+            // |key0| ≤ 3648 fits an i16.
+            self.pending[usize::from(self.n_pending)] = bucket::key0(q) as i16;
+            self.n_pending += 1;
+            if usize::from(self.n_pending) == PENDING {
+                self.flush();
+            }
         }
         Ok(())
     }
 
-    /// Sorts the buffered values into the histogram: existing bins are
-    /// found by a forward search, new ones merged in with one pass from
-    /// the end. The state reached is the same as adding one at a time (the
-    /// histogram depends on the multiset only).
+    /// Counts the buffered values. The shape already covers them (it
+    /// follows the extremes, which include them).
     pub fn flush(&mut self) {
-        if self.pending.is_empty() {
-            return;
-        }
-        let mut pending = std::mem::take(&mut self.pending);
-        pending.sort_unstable();
-        if !self.exact {
-            // bucket_key is monotonic: the keys stay sorted.
-            pending.iter_mut().for_each(|q| *q = bucket_key(*q));
-        }
-        let mut new_keys = [0i64; PENDING];
-        let mut new_counts = [0u64; PENDING];
-        let mut added = 0;
-        let mut from = 0;
-        for run in pending.chunk_by(|a, b| a == b) {
-            let (key, c) = (run[0], run.len() as u64);
-            match self.keys[from..].binary_search(&key) {
-                Ok(i) => {
-                    self.counts[from + i] += c;
-                    from += i + 1;
-                }
-                Err(i) => {
-                    new_keys[added] = key;
-                    new_counts[added] = c;
-                    added += 1;
-                    from += i;
+        let level = self.shape.level;
+        for &k0 in &self.pending[..usize::from(self.n_pending)] {
+            let k = bucket::coarsen(i64::from(k0), level);
+            match self.shape.index(k) {
+                Some(i) => self.counts[i] += 1,
+                None => {
+                    debug_assert_eq!(k, 0, "a non-zero bucket outside the shape");
+                    self.zero += 1;
                 }
             }
         }
-        if added > 0 {
-            // Merge the new bins in from the back, in place.
-            let old = self.keys.len();
-            self.keys.resize(old + added, 0);
-            self.counts.resize(old + added, 0);
-            let (mut i, mut j) = (old, added);
-            for w in (0..old + added).rev() {
-                if j > 0 && (i == 0 || new_keys[j - 1] > self.keys[i - 1]) {
-                    j -= 1;
-                    self.keys[w] = new_keys[j];
-                    self.counts[w] = new_counts[j];
-                } else {
-                    i -= 1;
-                    self.keys[w] = self.keys[i];
-                    self.counts[w] = self.counts[i];
-                }
-            }
-            if self.exact && self.keys.len() > self.exact_cap as usize {
-                self.collapse();
-            }
-        }
-        pending.clear();
-        self.pending = pending;
+        self.n_pending = 0;
     }
 
-    /// [`Accumulator::flush`] and free the buffer, for an accumulator that
-    /// will not be added to for a while (a worker's finished set).
-    pub fn flush_and_free(&mut self) {
-        self.flush();
-        self.pending = Vec::new();
-    }
-
-    /// `self` with the buffer sorted in: borrowed when it is empty.
+    /// `self` with the buffer counted: borrowed when it is empty.
     fn settled(&self) -> Cow<'_, Self> {
-        if self.pending.is_empty() {
+        if self.n_pending == 0 {
             Cow::Borrowed(self)
         } else {
             let mut a = self.clone();
@@ -273,19 +269,37 @@ impl Accumulator {
         }
     }
 
+    /// Lay the counts out for the shape of the current extremes (never finer
+    /// than the current one, as extremes only widen).
+    fn reshape(&mut self) {
+        let new = Shape::of(self.min, self.max, self.min_pos, self.max_neg);
+        if new == self.shape {
+            return;
+        }
+        let mut counts = vec![0u32; new.len()];
+        let mut zero = self.zero;
+        pour(&self.shape, &self.counts, &new, &mut counts, &mut zero);
+        self.shape = new;
+        self.counts = counts;
+        self.zero = zero;
+    }
+
     /// Adds all of `other`'s values. Fails (leaving `self` unchanged) if the
-    /// resolution or the cap differ.
+    /// resolution or the kind differ, or the histogram would be too full.
     pub fn merge(&mut self, other: &Self) -> Result<(), StatsError> {
         if self.resolution.to_bits() != other.resolution.to_bits()
-            || self.exact_cap != other.exact_cap
+            || self.histogram != other.histogram
         {
             return Err(StatsError::Incompatible(format!(
-                "resolution {} vs {}, exact cap {} vs {}",
-                self.resolution, other.resolution, self.exact_cap, other.exact_cap
+                "resolution {} vs {}, histogram {} vs {}",
+                self.resolution, other.resolution, self.histogram, other.histogram
             )));
         }
         if other.count == 0 {
             return Ok(());
+        }
+        if self.histogram && self.count + other.count > MAX_HIST_COUNT {
+            return Err(StatsError::TooMany);
         }
         self.flush();
         let other = other.settled();
@@ -294,21 +308,19 @@ impl Accumulator {
         self.sum_sq = self.sum_sq.add(&other.sum_sq);
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
-
-        let mut other_keys = other.keys.clone();
-        let mut other_counts = other.counts.clone();
-        if self.exact != other.exact {
-            if self.exact {
-                self.collapse();
-            } else {
-                collapse_bins(&mut other_keys, &mut other_counts);
-            }
-        }
-        let (keys, counts) = merge_bins(&self.keys, &self.counts, &other_keys, &other_counts);
-        self.keys = keys;
-        self.counts = counts;
-        if self.exact && self.keys.len() > self.exact_cap as usize {
-            self.collapse();
+        self.min_pos = self.min_pos.min(other.min_pos);
+        self.max_neg = self.max_neg.max(other.max_neg);
+        if self.histogram {
+            self.reshape();
+            let mut zero = self.zero + other.zero;
+            pour(
+                &other.shape,
+                &other.counts,
+                &self.shape,
+                &mut self.counts,
+                &mut zero,
+            );
+            self.zero = zero;
         }
         Ok(())
     }
@@ -321,14 +333,25 @@ impl Accumulator {
         self.resolution
     }
 
-    /// Whether the histogram still holds every distinct value exactly.
-    pub fn is_exact(&self) -> bool {
-        self.settled().exact
+    /// Whether percentiles are kept (see [`Accumulator::moments`]).
+    pub fn has_histogram(&self) -> bool {
+        self.histogram
     }
 
-    /// Number of histogram bins held (memory ≈ 16 bytes per bin).
+    /// The histogram's level: 0 is the finest (64 buckets per octave).
+    pub fn level(&self) -> u8 {
+        self.shape.level
+    }
+
+    /// Relative error bound of a bucket's representative at this level,
+    /// `2^(level − 7)` (see the module docs for the absolute part).
+    pub fn relative_error(&self) -> f64 {
+        LEVEL0_RELATIVE_ERROR * f64::from(1u32 << self.shape.level)
+    }
+
+    /// Number of bucket counts held (4 bytes each, at most [`SPAN_CAP`]).
     pub fn bins(&self) -> usize {
-        self.settled().keys.len()
+        self.counts.len()
     }
 
     /// Mean of the quantised values, `None` if empty.
@@ -361,10 +384,10 @@ impl Accumulator {
     }
 
     /// Percentile `p` in [0, 100] by linear interpolation (numpy's default);
-    /// `None` if empty or `p` is outside [0, 100]. Error bound in the module
-    /// docs.
+    /// `None` if empty, without a histogram, or `p` is outside [0, 100].
+    /// Error bound in the module docs.
     pub fn percentile(&self, p: f64) -> Option<f64> {
-        if self.count == 0 || !(0.0..=100.0).contains(&p) {
+        if self.count == 0 || !self.histogram || !(0.0..=100.0).contains(&p) {
             return None;
         }
         let h = (self.count - 1) as f64 * p / 100.0;
@@ -375,43 +398,58 @@ impl Accumulator {
         Some((a + t * (b - a)) * self.resolution)
     }
 
-    /// Share of the values strictly above `x`: exact while the histogram is
-    /// exact (up to quantisation); once collapsed, a bucket counts as above
+    /// Share of the values strictly above `x`: a bucket counts as above
     /// when its representative is, so the error is at most the share of
-    /// values in the one bucket that straddles `x`. `None` if empty.
+    /// values in the one bucket that straddles `x` (none at level 0 for
+    /// `|x|` below 128 resolutions, where buckets are single values).
+    /// `None` if empty or without a histogram.
     pub fn fraction_above(&self, x: f64) -> Option<f64> {
-        if self.count == 0 || x.is_nan() {
+        if self.count == 0 || !self.histogram || x.is_nan() {
             return None;
         }
         let this = self.settled();
         let above: u64 = this
-            .keys
-            .iter()
-            .zip(&this.counts)
-            .filter(|&(&key, _)| {
-                let v = if this.exact {
-                    key as f64
-                } else {
-                    bucket_mid(key).clamp(this.min as f64, this.max as f64)
-                };
-                v * this.resolution > x
-            })
-            .map(|(_, &c)| c)
+            .buckets()
+            .filter(|&(k, _)| this.rep(k) * this.resolution > x)
+            .map(|(_, c)| u64::from(c))
             .sum();
         Some(above as f64 / self.count as f64)
+    }
+
+    /// Non-empty buckets `(key, count)` in increasing key order, the zero
+    /// bucket among them.
+    fn buckets(&self) -> impl Iterator<Item = (i64, u32)> + '_ {
+        let n = usize::from(self.shape.neg_len);
+        let key = move |i: usize| self.shape.key_at(i);
+        let neg = (0..n).map(move |i| (key(i), self.counts[i]));
+        let pos = (n..self.counts.len()).map(move |i| (key(i), self.counts[i]));
+        neg.chain(std::iter::once((0, self.zero)))
+            .chain(pos)
+            .filter(|&(_, c)| c > 0)
+    }
+
+    /// A bucket's representative, clamped to the exact extremes of its
+    /// sign: clamping can only move it towards the values it stands for.
+    fn rep(&self, k: i64) -> f64 {
+        let (lo, hi) = match k.signum() {
+            1 => (self.min_pos.max(self.min), self.max),
+            -1 => (self.min, self.max_neg.min(self.max)),
+            _ => (self.min, self.max),
+        };
+        bucket::mid(k, self.shape.level).clamp(lo as f64, hi as f64)
     }
 
     /// The order statistics of ranks `lo ≤ hi` (0-based), in quantised units.
     fn order_stats(&self, lo: u64, hi: u64) -> (f64, f64) {
         let mut a = None;
         let mut seen = 0u64;
-        for (&key, &c) in self.keys.iter().zip(&self.counts) {
-            seen += c;
+        for (k, c) in self.buckets() {
+            seen += u64::from(c);
             if a.is_none() && lo < seen {
-                a = Some(self.rank_value(key, lo));
+                a = Some(self.rank_value(k, lo));
             }
             if hi < seen {
-                let b = self.rank_value(key, hi);
+                let b = self.rank_value(k, hi);
                 return (a.unwrap_or(b), b);
             }
         }
@@ -420,37 +458,36 @@ impl Accumulator {
         (self.min as f64, self.max as f64)
     }
 
-    fn rank_value(&self, key: i64, rank: u64) -> f64 {
+    fn rank_value(&self, k: i64, rank: u64) -> f64 {
         if rank == 0 {
-            return self.min as f64;
-        }
-        if rank == self.count - 1 {
-            return self.max as f64;
-        }
-        if self.exact {
-            key as f64
+            self.min as f64
+        } else if rank == self.count - 1 {
+            self.max as f64
         } else {
-            // Clamping to the exact extremes can only move the
-            // representative towards the values it stands for.
-            bucket_mid(key).clamp(self.min as f64, self.max as f64)
+            self.rep(k)
         }
     }
 
     /// Mean, sd, min, max and the percentiles of
-    /// [`super::summary::PERCENTILES`]; `None` if empty.
+    /// [`super::summary::PERCENTILES`]; `None` if empty or without a
+    /// histogram.
     pub fn stat(&self) -> Option<Stat> {
         let this = self.settled();
         let this = this.as_ref();
+        this.stat_settled()
+    }
+
+    fn stat_settled(&self) -> Option<Stat> {
         Some(Stat {
-            mean: this.mean()?,
-            sd: this.sd()?,
-            min: this.min()?,
-            max: this.max()?,
-            p5: this.percentile(5.0)?,
-            p25: this.percentile(25.0)?,
-            p50: this.percentile(50.0)?,
-            p75: this.percentile(75.0)?,
-            p95: this.percentile(95.0)?,
+            mean: self.mean()?,
+            sd: self.sd()?,
+            min: self.min()?,
+            max: self.max()?,
+            p5: self.percentile(5.0)?,
+            p25: self.percentile(25.0)?,
+            p50: self.percentile(50.0)?,
+            p75: self.percentile(75.0)?,
+            p95: self.percentile(95.0)?,
         })
     }
 
@@ -480,88 +517,25 @@ impl Accumulator {
         }
         Ok(q as i64)
     }
-
-    fn collapse(&mut self) {
-        collapse_bins(&mut self.keys, &mut self.counts);
-        self.exact = false;
-        self.keys.shrink_to_fit();
-        self.counts.shrink_to_fit();
-    }
 }
 
-/// Maps sorted exact values to their (sorted) bucket keys, merging bins that
-/// fall in the same bucket.
-fn collapse_bins(keys: &mut Vec<i64>, counts: &mut Vec<u64>) {
-    let mut w = 0;
-    for r in 0..keys.len() {
-        let k = bucket_key(keys[r]);
-        if w > 0 && keys[w - 1] == k {
-            counts[w - 1] += counts[r];
-        } else {
-            keys[w] = k;
-            counts[w] = counts[r];
-            w += 1;
+/// Adds the counts laid out as `from` into `counts` laid out as `to`, a
+/// shape at least as coarse whose ranges cover `from`'s values.
+fn pour(from: &Shape, src: &[u32], to: &Shape, counts: &mut [u32], zero: &mut u32) {
+    let by = to.level - from.level;
+    for (i, &c) in src.iter().enumerate() {
+        if c == 0 {
+            continue;
+        }
+        let k = bucket::coarsen(from.key_at(i), by);
+        match to.index(k) {
+            Some(j) => counts[j] += c,
+            None => {
+                debug_assert_eq!(k, 0, "a non-zero bucket outside the shape");
+                *zero += c;
+            }
         }
     }
-    keys.truncate(w);
-    counts.truncate(w);
-}
-
-fn merge_bins(ak: &[i64], ac: &[u64], bk: &[i64], bc: &[u64]) -> (Vec<i64>, Vec<u64>) {
-    let mut keys = Vec::with_capacity(ak.len() + bk.len());
-    let mut counts = Vec::with_capacity(ak.len() + bk.len());
-    let (mut i, mut j) = (0, 0);
-    while i < ak.len() || j < bk.len() {
-        let take_a = j == bk.len() || (i < ak.len() && ak[i] <= bk[j]);
-        let take_b = i == ak.len() || (j < bk.len() && bk[j] <= ak[i]);
-        let key = if take_a { ak[i] } else { bk[j] };
-        let mut c = 0;
-        if take_a {
-            c += ac[i];
-            i += 1;
-        }
-        if take_b {
-            c += bc[j];
-            j += 1;
-        }
-        keys.push(key);
-        counts.push(c);
-    }
-    (keys, counts)
-}
-
-/// Bucket of a quantised value: the identity for |q| < 2^(B+1), else
-/// `s·2^B + m` where `m` is the top B+1 bits of |q| and `s` the shift that
-/// drops the rest; negated for negative q. Monotonic in q.
-fn bucket_key(q: i64) -> i64 {
-    let a = q.unsigned_abs();
-    let k = if a < 1 << (BUCKET_BITS + 1) {
-        a
-    } else {
-        let s = 63 - a.leading_zeros() - BUCKET_BITS;
-        (u64::from(s) << BUCKET_BITS) + (a >> s)
-    };
-    // k < 2^62 because |q| ≤ 2^62.
-    if q < 0 { -(k as i64) } else { k as i64 }
-}
-
-/// Inclusive range of |q| covered by a bucket key's magnitude.
-fn bucket_range(key: i64) -> (u64, u64) {
-    let a = key.unsigned_abs();
-    if a < 1 << (BUCKET_BITS + 1) {
-        (a, a)
-    } else {
-        let s = (a >> BUCKET_BITS) - 1;
-        let m = a - (s << BUCKET_BITS);
-        (m << s, ((m + 1) << s) - 1)
-    }
-}
-
-/// Midpoint of a bucket, in quantised units.
-fn bucket_mid(key: i64) -> f64 {
-    let (lo, hi) = bucket_range(key);
-    let mid = lo as f64 + (hi - lo) as f64 / 2.0;
-    if key < 0 { -mid } else { mid }
 }
 
 /// 0.975 quantile of Student's t with `df` degrees of freedom: a table for

@@ -17,49 +17,68 @@ fn fraction_above_counts_values_strictly_above() {
 }
 
 #[test]
-fn buffered_values_are_seen_by_every_reader() {
-    // Cap 8: the ninth distinct value collapses the histogram, whether
-    // or not the buffer has been flushed yet.
-    let mut a = Accumulator::with_cap(1.0, 8).unwrap();
-    for x in 0..9 {
-        a.add(f64::from(x)).unwrap();
-    }
-    assert!(a.pending.len() == 9 && a.keys.is_empty());
-    assert!(!a.is_exact());
-    assert_eq!(a.percentile(50.0), Some(4.0));
-    assert_eq!(a.fraction_above(6.0), Some(2.0 / 9.0));
-    let mut flushed = a.clone();
-    flushed.flush();
-    assert!(flushed.pending.is_empty() && !flushed.exact);
-    assert_eq!(a, flushed);
-    assert_eq!(
-        serde_json::to_string(&a).unwrap(),
-        serde_json::to_string(&flushed).unwrap()
-    );
-    // A value equal to an existing bin and a new one, in one flush.
-    flushed.add(4.0).unwrap();
-    flushed.add(100.0).unwrap();
-    flushed.flush();
-    assert_eq!(flushed.bins(), 10);
-    assert_eq!(flushed.counts[4], 2);
-}
-
-#[test]
-fn bucket_keys_are_monotonic_and_contiguous() {
-    let mut prev = bucket_key(0);
-    for q in 1..200_000i64 {
-        let k = bucket_key(q);
+fn level0_keys_are_monotonic_contiguous_and_within_the_bound() {
+    let mut prev = bucket::key0(0);
+    for q in 1..400_000i64 {
+        let k = bucket::key0(q);
         assert!(k == prev || k == prev + 1, "q={q}");
-        let (lo, hi) = bucket_range(k);
-        assert!(lo <= q as u64 && q as u64 <= hi);
-        let rel = (bucket_mid(k) - q as f64).abs() / q as f64;
-        assert!(rel <= MAX_RELATIVE_ERROR, "q={q} rel={rel}");
-        assert_eq!(bucket_key(-q), -k);
+        for level in 0..=bucket::MAX_LEVEL {
+            let kl = bucket::key(q, level);
+            let (lo, hi) = bucket::range(kl.unsigned_abs(), level);
+            if kl != 0 {
+                assert!(lo <= q as u64 && q as u64 <= hi, "q={q} level {level}");
+            } else {
+                assert!(q < 1 << level, "q={q} level {level}");
+            }
+            // The stated bound: 2^(L−7)·max(|q|, 128) units.
+            let bound = LEVEL0_RELATIVE_ERROR * f64::from(1u32 << level) * (q as f64).max(128.0);
+            let err = (bucket::mid(kl, level) - q as f64).abs();
+            assert!(err <= bound, "q={q} level {level} err {err} bound {bound}");
+            if level == 0 && q < 128 {
+                assert_eq!(err, 0.0);
+            }
+            assert_eq!(bucket::key(-q, level), -kl);
+        }
         prev = k;
     }
     let top = 1i64 << 62;
-    let (lo, hi) = bucket_range(bucket_key(top));
+    assert_eq!(bucket::key0(top), 3648);
+    let (lo, hi) = bucket::range(3648, 0);
     assert!(lo <= top as u64 && top as u64 <= hi);
+}
+
+#[test]
+fn the_coarsest_level_always_fits_the_cap() {
+    let lim = 1i64 << 62;
+    // The widest possible cell: ±2^62 with ±1. At level 5, keys up to
+    // 3648 >> 5 = 114 on each side: 228 buckets, the first level that fits.
+    let s = bucket::Shape::of(-lim, lim, 1, -1);
+    assert_eq!((s.level, s.len()), (5, 228), "{s:?}");
+    assert!(s.level <= bucket::MAX_LEVEL && s.len() <= SPAN_CAP);
+    // A share cell: 0.2..0.6 at 1e-6 fits at level 0 in ~100 buckets.
+    let s = bucket::Shape::of(200_000, 600_000, 200_000, i64::MIN);
+    assert_eq!(s.level, 0);
+    assert!(s.len() < 110 && s.neg_len == 0, "{s:?}");
+}
+
+#[test]
+fn a_new_smallest_positive_value_in_the_zero_bucket_reshapes() {
+    // Wide range (level ≥ 1), then a 1 that falls in the zero bucket but
+    // moves the positive range's clamp: the state must equal the one built
+    // in the other order.
+    let xs = [1e6, 3.0, -1e6, -5.0, 1.0];
+    let mut a = Accumulator::new(1.0).unwrap();
+    for x in xs {
+        a.add(x).unwrap();
+    }
+    assert!(a.level() >= 1, "level {}", a.level());
+    let mut b = Accumulator::new(1.0).unwrap();
+    for x in xs.iter().rev() {
+        b.add(*x).unwrap();
+    }
+    assert_eq!(a, b);
+    let back: Accumulator = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
+    assert_eq!(back, a);
 }
 
 #[test]
@@ -95,4 +114,35 @@ fn t_quantiles_join_smoothly() {
         + (3.0 * z.powi(7) + 19.0 * z.powi(5) + 17.0 * z.powi(3) - 15.0 * z) / (384.0 * v * v * v);
     assert!((cf - t975(30)).abs() < 2e-5, "{cf}");
     assert!(t975(31) < t975(30) && t975(1000) > Z95 && t975(1000) < 1.963);
+}
+
+#[test]
+fn buffered_values_are_seen_by_every_reader() {
+    // Five values, still in the buffer, one of them moving the shape to a
+    // coarser level: every reader must see them counted.
+    let mut a = Accumulator::new(1.0).unwrap();
+    for x in [0.0, 3.0, 7.0, 1e6, -2.0] {
+        a.add(x).unwrap();
+    }
+    assert_eq!(a.n_pending, 5);
+    assert!(a.counts.iter().all(|&c| c == 0) && a.zero == 0);
+    let mut flushed = a.clone();
+    flushed.flush();
+    assert_eq!(flushed.n_pending, 0);
+    assert_eq!(flushed.counts.iter().sum::<u32>() + flushed.zero, 5);
+    assert_eq!(a, flushed);
+    assert_eq!(a.percentile(50.0), flushed.percentile(50.0));
+    // At level 2 the zero bucket holds −2, 0 and 3: the median (3) is
+    // read as 0, within 2^(2−7)·128 = 4 units.
+    assert_eq!(a.level(), 2);
+    assert_eq!(a.percentile(50.0), Some(0.0));
+    assert_eq!(a.fraction_above(10.0), Some(1.0 / 5.0));
+    assert_eq!(a.fraction_above(10.0), flushed.fraction_above(10.0));
+    assert_eq!(
+        serde_json::to_string(&a).unwrap(),
+        serde_json::to_string(&flushed).unwrap()
+    );
+    let mut m = Accumulator::new(1.0).unwrap();
+    m.merge(&a).unwrap();
+    assert_eq!(m, flushed);
 }
