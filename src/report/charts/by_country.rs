@@ -6,8 +6,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::data::{Ctx, display_factor, fin, fin2, find_difference, scale_stat, stat_at};
-use super::layout::{Axes, Plot, Zero, draw_axes, fit, row_label, stripe_rows};
+use super::data::{Ctx, display_factor, find_difference, scale_stat, stat_at};
+use super::layout::{Axes, Plot, Zero, draw_axes, fit, row_label, stripe_rows, whisker_dot};
 use super::style::{
     GRID, INK, Swatch, fit_text, frame, legend, no_data, text, text_bold, text_width,
 };
@@ -167,15 +167,7 @@ impl Draw for ByCountry {
             row_label(&area, i, &r.label, &lst, (left - 8, yc), label_w)?;
             for (k, (c, s)) in r.levels.iter().enumerate() {
                 let y = (yc + (k as f64 - (r.levels.len() as f64 - 1.0) / 2.0) * step) as i32;
-                if let Some((a, b)) = fin2(s.p25, s.p75) {
-                    area.draw(&PathElement::new(
-                        vec![(level.x.px(a) as i32, y), (level.x.px(b) as i32, y)],
-                        c.stroke_width(2),
-                    ))?;
-                }
-                if let Some(m) = fin(s.p50) {
-                    area.draw(&Circle::new((level.x.px(m) as i32, y), 4, c.filled()))?;
-                }
+                whisker_dot(&area, &level.x, y, ((s.p25, s.p75), s.p50), *c)?;
             }
         }
         if n > 1 {
@@ -228,15 +220,7 @@ impl Draw for ByCountry {
                 let nd = r.diffs.len() as f64;
                 for (k, (c, m, a, b)) in r.diffs.iter().enumerate() {
                     let y = (yc + (k as f64 - (nd - 1.0) / 2.0) * step) as i32;
-                    if let Some((a, b)) = fin2(*a, *b) {
-                        area.draw(&PathElement::new(
-                            vec![(diff.x.px(a) as i32, y), (diff.x.px(b) as i32, y)],
-                            c.stroke_width(2),
-                        ))?;
-                    }
-                    if let Some(m) = fin(*m) {
-                        area.draw(&Circle::new((diff.x.px(m) as i32, y), 4, c.filled()))?;
-                    }
+                    whisker_dot(&area, &diff.x, y, ((*a, *b), *m), *c)?;
                 }
             }
         }

@@ -103,6 +103,21 @@ impl<'a> Ctx<'a> {
         node_name(self.s, node)
     }
 
+    /// The last three question nodes (at most two focus countries and
+    /// Europe) that have series of `metric`, in order.
+    pub fn questions_with(&self, metric: &str) -> Vec<String> {
+        let last = &self.questions[self.questions.len().saturating_sub(3)..];
+        last.iter()
+            .filter(|n| {
+                self.s
+                    .series
+                    .iter()
+                    .any(|x| &x.node == *n && x.metric == metric)
+            })
+            .cloned()
+            .collect()
+    }
+
     /// `true` unless the node's baseline demand is zero in every year (a
     /// transit node): such nodes have no dependency share to show.
     pub fn has_demand(&self, node: &str) -> bool {

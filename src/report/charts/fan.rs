@@ -125,20 +125,7 @@ pub fn plan_money(ctx: &Ctx<'_>) -> Vec<Box<dyn Chart>> {
     let mut v: Vec<Box<dyn Chart>> = vec![];
     for (id, metric) in [("price_fan", "price"), ("bill_fan", "bill")] {
         // Focus countries (at most two) and Europe, those that have it.
-        let nodes: Vec<String> = ctx
-            .questions
-            .iter()
-            .rev()
-            .take(3)
-            .rev()
-            .filter(|n| {
-                ctx.s
-                    .series
-                    .iter()
-                    .any(|x| &x.node == *n && x.metric == metric)
-            })
-            .cloned()
-            .collect();
+        let nodes = ctx.questions_with(metric);
         if has_metric(ctx.s, metric) && !nodes.is_empty() {
             v.push(Box::new(MetricChart::of_metric(ctx, id, metric, &nodes)));
         }

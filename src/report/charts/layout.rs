@@ -12,6 +12,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{FontTransform, IntoTextStyle};
 
 use super::DrawResult;
+use super::data::{fin, fin2};
 use super::style::{
     GRID, INK, MUTED, PANEL_BG, anchored, fit_text, text, text_bold, text_muted, text_width,
 };
@@ -468,6 +469,27 @@ pub fn row_label<DB: DrawingBackend>(
         (right, yc as i32),
         anchored(st, HPos::Right, VPos::Center),
     ))?;
+    Ok(())
+}
+
+/// One policy's mark on a ranked row at height `y`: a whisker over `span`
+/// and a dot at `dot`, on the x scale `x`, each drawn only where finite.
+pub fn whisker_dot<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    x: &Scale,
+    y: i32,
+    (span, dot): ((f64, f64), f64),
+    color: RGBColor,
+) -> DrawResult {
+    if let Some((a, b)) = fin2(span.0, span.1) {
+        area.draw(&PathElement::new(
+            vec![(x.px(a) as i32, y), (x.px(b) as i32, y)],
+            color.stroke_width(2),
+        ))?;
+    }
+    if let Some(v) = fin(dot) {
+        area.draw(&Circle::new((x.px(v) as i32, y), 4, color.filled()))?;
+    }
     Ok(())
 }
 

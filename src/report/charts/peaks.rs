@@ -14,9 +14,9 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::data::{Ctx, display_factor, fin, fin2, scale_stat, stat_at};
+use super::data::{Ctx, display_factor, scale_stat, stat_at};
 use super::fan::MetricChart;
-use super::layout::{Axes, Plot, Zero, draw_axes, fit, row_label, stripe_rows};
+use super::layout::{Axes, Plot, Zero, draw_axes, fit, row_label, stripe_rows, whisker_dot};
 use super::style::{INK, Swatch, fit_text, frame, legend, no_data, text, text_bold, text_width};
 use super::{Chart, ChartInfo, Draw, DrawResult};
 use crate::stats::summary::{REGION, Stat};
@@ -42,20 +42,7 @@ pub fn plan(ctx: &Ctx<'_>) -> Vec<Box<dyn Chart>> {
             answer: false,
         },
     })];
-    let nodes: Vec<String> = ctx
-        .questions
-        .iter()
-        .rev()
-        .take(3)
-        .rev()
-        .filter(|n| {
-            ctx.s
-                .series
-                .iter()
-                .any(|x| &x.node == *n && x.metric == MARGIN)
-        })
-        .cloned()
-        .collect();
+    let nodes = ctx.questions_with(MARGIN);
     if !nodes.is_empty() {
         v.push(Box::new(MetricChart::of_metric(
             ctx,
@@ -228,25 +215,9 @@ impl Draw for PeakDays {
             let k0 = (r.cells.len() as f64 - 1.0) / 2.0;
             for (k, (c, m, s)) in r.cells.iter().enumerate() {
                 let y = (yc + (k as f64 - k0) * step) as i32;
-                if let Some((a, b)) = fin2(m.p5, m.p50) {
-                    area.draw(&PathElement::new(
-                        vec![(margin.x.px(a) as i32, y), (margin.x.px(b) as i32, y)],
-                        c.stroke_width(2),
-                    ))?;
-                }
-                if let Some(v) = fin(m.p5) {
-                    area.draw(&Circle::new((margin.x.px(v) as i32, y), 4, c.filled()))?;
-                }
+                whisker_dot(&area, &margin.x, y, ((m.p5, m.p50), m.p5), *c)?;
                 if let Some(s) = s {
-                    if let Some((a, b)) = fin2(s.p50, s.p95) {
-                        area.draw(&PathElement::new(
-                            vec![(short.x.px(a) as i32, y), (short.x.px(b) as i32, y)],
-                            c.stroke_width(2),
-                        ))?;
-                    }
-                    if let Some(v) = fin(s.p95) {
-                        area.draw(&Circle::new((short.x.px(v) as i32, y), 4, c.filled()))?;
-                    }
+                    whisker_dot(&area, &short.x, y, ((s.p50, s.p95), s.p95), *c)?;
                 }
             }
         }
