@@ -22,6 +22,7 @@
 //! extend another file, up to [`MAX_CHAIN`] files.
 
 use super::error::{Locator, Problem, ScenarioError};
+use super::input::skip_string;
 use super::validate::load_str;
 use super::{Model, input};
 use std::ops::Range;
@@ -254,28 +255,6 @@ fn end_of_line(b: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     (i + 1).min(b.len())
-}
-
-/// Index just past the string starting at `b[i]` (single- or multi-line).
-fn skip_string(b: &[u8], i: usize) -> usize {
-    let q = b[i];
-    let multi = b.get(i + 1) == Some(&q) && b.get(i + 2) == Some(&q);
-    let mut j = i + if multi { 3 } else { 1 };
-    while j < b.len() {
-        let c = b[j];
-        if q == b'"' && c == b'\\' {
-            j += 2;
-            continue;
-        }
-        if !multi && c == b'\n' {
-            return j;
-        }
-        if c == q && (!multi || (b.get(j + 1) == Some(&q) && b.get(j + 2) == Some(&q))) {
-            return j + if multi { 3 } else { 1 };
-        }
-        j += 1;
-    }
-    b.len()
 }
 
 /// A top-level part of a file: a table or one element of an array of

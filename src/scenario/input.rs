@@ -183,7 +183,7 @@ pub fn too_deep(text: &str, max: usize) -> Option<usize> {
 
 /// Index just past the string starting at `b[i]` (a quote), or at the end
 /// of its line when it is not closed there (single-line strings).
-fn skip_string(b: &[u8], i: usize) -> usize {
+pub(super) fn skip_string(b: &[u8], i: usize) -> usize {
     let q = b[i];
     let basic = q == b'"';
     let multi = b.get(i + 1) == Some(&q) && b.get(i + 2) == Some(&q);
