@@ -3,18 +3,12 @@
 //! way as an independent sum over the deterministic run, and bad observed
 //! files refused with exit code 2.
 
+mod common;
+
+use common::{output as gasdep, run_ok, stderr};
 use gasdep::scenario::load;
 use gasdep::sim::run::{Prepared, deterministic};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn gasdep(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gasdep"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("gasdep runs")
-}
 
 /// The cells of the table row whose first cell starts with `label` and whose
 /// nodes cell is `nodes`.
@@ -139,14 +133,8 @@ fn backtest_measures_a_hand_solved_cut() {
     std::fs::write(dir.path().join("case.toml"), CASE).unwrap();
     let obs = dir.path().join("obs.toml");
     std::fs::write(&obs, OBSERVED).unwrap();
-    let o = gasdep(&["backtest", obs.to_str().unwrap()]);
+    let o = run_ok(&["backtest", obs.to_str().unwrap()]);
     let out = String::from_utf8_lossy(&o.stdout);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
     let close = |cell: &str, want: f64, tol: f64| {
         let v = number(cell);
         assert!((v - want).abs() <= tol, "{cell} against {want}");
@@ -163,14 +151,8 @@ fn backtest_measures_a_hand_solved_cut() {
 
 #[test]
 fn the_2009_replay_reports_what_the_run_gives() {
-    let o = gasdep(&["backtest", "scenarios/observed/crisis-2009.toml"]);
+    let o = run_ok(&["backtest", "scenarios/observed/crisis-2009.toml"]);
     let out = String::from_utf8_lossy(&o.stdout);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
     // Independently: curtailment over demand of each country during the
     // halt, summed from the deterministic run.
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -252,7 +234,7 @@ fn bad_observed_files_exit_2_with_the_place() {
         let obs = dir.path().join("obs.toml");
         std::fs::write(&obs, &text).unwrap();
         let o = gasdep(&["backtest", obs.to_str().unwrap()]);
-        let e = String::from_utf8_lossy(&o.stderr);
+        let e = stderr(&o);
         assert_eq!(o.status.code(), Some(2), "{want}: {e}");
         assert!(e.contains(want) && e.contains("obs.toml"), "{want}: {e}");
         assert!(!e.contains("panicked"), "{e}");

@@ -2,20 +2,12 @@
 //! across threads and shards, overwrite protection, N-1 by hand, and a
 //! Monte Carlo estimate against an analytic probability.
 
+mod common;
+
+use common::{output as gasdep, stderr};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn gasdep(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gasdep"))
-        .args(args)
-        .output()
-        .expect("gasdep runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn summary(dir: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap()

@@ -5,16 +5,11 @@
 use gasdep::scenario::ScenarioError;
 use gasdep::scenario::extends::load_file;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const VARIANT: &str = "scenarios/examples/two-countries-variant.toml";
 
-fn gasdep(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_gasdep"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+mod common;
+use common::output as gasdep;
 
 /// The shipped base copied into a fresh folder with a child beside it.
 fn with_child(child: &str) -> (tempfile::TempDir, PathBuf) {

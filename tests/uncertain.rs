@@ -6,18 +6,14 @@
 use gasdep::scenario::load_str;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod common;
+use common::output as gasdep;
 
 const ADDITIVE: &str = "tests/data/additive.toml";
 /// TWh of one year per TWh/y in 2020 (a leap year).
 const YEAR: f64 = 366.0 / 365.25;
-
-fn gasdep(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gasdep"))
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn ok(o: Output) -> Output {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

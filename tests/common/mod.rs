@@ -1,4 +1,4 @@
-//! Helpers shared by the reliability tests: running the binary, streams
+//! Helpers shared by the tests that run the binary: running it, streams
 //! that cannot be written, reading result folders.
 #![allow(dead_code)]
 
@@ -13,8 +13,13 @@ pub fn gasdep() -> Command {
     Command::new(env!("CARGO_BIN_EXE_gasdep"))
 }
 
+/// Run the binary with `args` to its end.
+pub fn output<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
+    gasdep().args(args).output().expect("gasdep runs")
+}
+
 pub fn run_ok<S: AsRef<std::ffi::OsStr> + std::fmt::Debug>(args: &[S]) -> Output {
-    let o = gasdep().args(args).output().unwrap();
+    let o = output(args);
     assert!(o.status.success(), "{args:?}: {}", stderr(&o));
     o
 }
