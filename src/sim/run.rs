@@ -280,6 +280,15 @@ impl Accumulators {
         Ok(())
     }
 
+    /// Count every cell's buffered values (a worker's last trials), so that
+    /// reading the statistics copies no cell. Only value cells buffer.
+    pub fn flush(&mut self) {
+        self.values
+            .iter_mut()
+            .flatten()
+            .for_each(Accumulator::flush);
+    }
+
     /// Fold `other` in; the result does not depend on the order of merges.
     pub fn merge(&mut self, other: &Accumulators) -> Result<(), StatsError> {
         self.trials += other.trials;
@@ -516,6 +525,7 @@ pub fn monte_carlo_with<S: TrialSink>(
                     acc.fingerprint.add(prep.model.seed, trial);
                     (opts.progress)();
                 }
+                acc.flush();
                 Ok((acc, sink))
             })
             .collect::<Result<Vec<_>, SimError>>()?;
