@@ -22,7 +22,7 @@ mod shard;
 use record::{RUN_FORMAT, process_cpu_seconds};
 pub use record::{RunRecord, fingerprint};
 
-use crate::report::export::{Staging, iamc_csv, tidy_csv};
+use crate::report::export::{Staging, write_iamc_csv, write_tidy_csv};
 use crate::report::{Formats, charts, html};
 use crate::scenario::{self, Model, ScenarioError};
 use crate::sim::pertrial::{PerTrialSpec, Rows};
@@ -31,6 +31,7 @@ use crate::sim::summarize::summarize;
 use crate::stats::summary::{RunInfo, Summary};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::fmt::Write as _;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -720,22 +721,36 @@ fn write_results(
                     "could not start {threads} threads to write the results: {e}"
                 ))
             })?;
+        // The tables are streamed to their files (tens of megabytes each
+        // for a large run), side by side with the charts.
+        type Fill<'a> = &'a (dyn Fn(&mut dyn io::Write) -> io::Result<()> + Sync);
+        let file = |name: &str, fill: Fill| {
+            staging
+                .write_with(name, |w| fill(w))
+                .map_err(|e| io_err("write", &out.join(name), e))
+        };
         let (tables, charts) = pool.install(|| {
             rayon::join(
                 || {
                     let (json, (csv, iamc)) = rayon::join(
-                        || serde_json::to_string_pretty(summary),
-                        || rayon::join(|| tidy_csv(summary), || iamc_csv(summary)),
+                        || {
+                            file("summary.json", &|w| {
+                                serde_json::to_writer_pretty(w, summary).map_err(io::Error::from)
+                            })
+                        },
+                        || {
+                            rayon::join(
+                                || file("results.csv", &|w| write_tidy_csv(summary, w)),
+                                || file("results_iamc.csv", &|w| write_iamc_csv(summary, w)),
+                            )
+                        },
                     );
-                    json.map(|j| (j, csv, iamc))
+                    json.and(csv).and(iamc)
                 },
                 || charts.map(|opts| charts::write_charts_with(summary, &staging.dir, opts)),
             )
         });
-        let (json, csv, iamc) = tables.map_err(internal)?;
-        w("summary.json", json.as_bytes())?;
-        w("results.csv", csv.as_bytes())?;
-        w("results_iamc.csv", iamc.as_bytes())?;
+        tables?;
         w("scenario.toml", text.as_bytes())?;
         if let Some(files) = charts {
             let files = files.map_err(|e| Failure::Input(e.to_string()))?;

@@ -26,8 +26,7 @@
 //! the rename.
 
 use crate::stats::summary::{REGION, Stat, Summary};
-use std::fmt::Write as _;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// Statistics of a series, in the order they appear in the CSV.
@@ -99,14 +98,13 @@ fn period_columns(period: &str) -> (&'static str, String, String) {
 
 /// The tidy long table: one row per policy, node, metric, period and
 /// statistic, paired differences and event probabilities included.
-pub fn tidy_csv(s: &Summary) -> String {
-    let mut out = String::with_capacity(64 * 1024);
-    out.push_str(TIDY_HEADER);
-    out.push('\n');
+/// Written row by row: the table of a large run is tens of megabytes.
+pub fn write_tidy_csv<W: Write + ?Sized>(s: &Summary, out: &mut W) -> io::Result<()> {
+    writeln!(out, "{TIDY_HEADER}")?;
     let baseline = field(&s.scenario.baseline);
     let mut row = |p: &str, n: &str, m: &str, u: &str, per: &str, st: &str, v: f64| {
         let (resolution, year, month) = period_columns(per);
-        let _ = writeln!(
+        writeln!(
             out,
             "{},{},{},{},{},{},{},{},{},{}",
             field(p),
@@ -119,12 +117,12 @@ pub fn tidy_csv(s: &Summary) -> String {
             month,
             st,
             num(v)
-        );
+        )
     };
     for se in &s.series {
         for (per, st) in se.periods.iter().zip(&se.stats) {
             for (name, v) in STATISTICS.iter().zip(stat_values(st)) {
-                row(&se.policy, &se.node, &se.metric, &se.unit, per, name, v);
+                row(&se.policy, &se.node, &se.metric, &se.unit, per, name, v)?;
             }
         }
     }
@@ -144,7 +142,7 @@ pub fn tidy_csv(s: &Summary) -> String {
                 &e.period,
                 name,
                 v,
-            );
+            )?;
         }
     }
     for d in &s.differences {
@@ -153,7 +151,7 @@ pub fn tidy_csv(s: &Summary) -> String {
             ("diff_ci_low", d.ci_low),
             ("diff_ci_high", d.ci_high),
         ] {
-            row(&d.policy, &d.node, &d.metric, &d.unit, &d.period, name, v);
+            row(&d.policy, &d.node, &d.metric, &d.unit, &d.period, name, v)?;
         }
     }
     for f in &s.flows {
@@ -166,7 +164,7 @@ pub fn tidy_csv(s: &Summary) -> String {
             &f.period,
             "p50",
             f.median_twh,
-        );
+        )?;
         row(
             &f.policy,
             &link,
@@ -175,9 +173,9 @@ pub fn tidy_csv(s: &Summary) -> String {
             &f.period,
             "flow_weighted",
             f.dependency_share,
-        );
+        )?;
     }
-    out
+    Ok(())
 }
 
 /// IAMC name (without the statistic) of a yearly metric. Metrics not
@@ -262,7 +260,7 @@ pub const IAMC_STATISTICS: [(&str, usize); 6] = [
 /// per year, for the yearly series. Model is `gasdep <version>`, Scenario
 /// `<scenario>/<policy>`, Region a node id or `Europe`, Variable
 /// `<IAMC name>|<statistic>` (e.g. `Gas|Demand|Mean`).
-pub fn iamc_csv(s: &Summary) -> String {
+pub fn write_iamc_csv<W: Write + ?Sized>(s: &Summary, out: &mut W) -> io::Result<()> {
     let mut years: Vec<&str> = s
         .series
         .iter()
@@ -271,12 +269,11 @@ pub fn iamc_csv(s: &Summary) -> String {
         .collect();
     years.sort_unstable();
     years.dedup();
-    let mut out = String::from("Model,Scenario,Region,Variable,Unit");
+    write!(out, "Model,Scenario,Region,Variable,Unit")?;
     for y in &years {
-        out.push(',');
-        out.push_str(y);
+        write!(out, ",{y}")?;
     }
-    out.push('\n');
+    writeln!(out)?;
     let model = field(&format!("gasdep {}", s.gasdep_version));
     for se in s.series.iter().filter(|x| x.resolution == "year") {
         let scenario = field(&format!("{}/{}", s.scenario.name, se.policy));
@@ -288,7 +285,7 @@ pub fn iamc_csv(s: &Summary) -> String {
         let variable = iamc_variable(&se.metric);
         let (unit, scale) = iamc_unit(&se.unit);
         for (label, pick) in IAMC_STATISTICS {
-            let _ = write!(
+            write!(
                 out,
                 "{},{},{},{},{}",
                 model,
@@ -296,17 +293,21 @@ pub fn iamc_csv(s: &Summary) -> String {
                 region,
                 field(&format!("{variable}|{label}")),
                 field(&unit)
-            );
+            )?;
             for y in &years {
-                out.push(',');
-                if let Some(i) = se.periods.iter().position(|p| p == y) {
-                    out.push_str(&num(scaled(stat_values(&se.stats[i])[pick], scale)));
+                match se.periods.iter().position(|p| p == y) {
+                    Some(i) => write!(
+                        out,
+                        ",{}",
+                        num(scaled(stat_values(&se.stats[i])[pick], scale))
+                    )?,
+                    None => write!(out, ",")?,
                 }
             }
-            out.push('\n');
+            writeln!(out)?;
         }
     }
-    out
+    Ok(())
 }
 
 /// Kind of the hidden folder a run writes before renaming it into place.
@@ -372,10 +373,22 @@ impl Staging {
     }
 
     pub fn write(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
-        use std::io::Write;
-        let mut f = std::fs::File::create(self.dir.join(name))?;
-        f.write_all(bytes)?;
-        f.sync_all()
+        self.write_with(name, |w| w.write_all(bytes))
+    }
+
+    /// Write the file `name` through a buffer, streamed by `fill`, and
+    /// make it reach the disk before returning.
+    pub fn write_with(
+        &self,
+        name: &str,
+        fill: impl FnOnce(&mut io::BufWriter<std::fs::File>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let mut w =
+            io::BufWriter::with_capacity(1 << 16, std::fs::File::create(self.dir.join(name))?);
+        fill(&mut w)?;
+        w.into_inner()
+            .map_err(io::IntoInnerError::into_error)?
+            .sync_all()
     }
 
     /// Replace `target` with the finished folder. The old result, if any,
@@ -550,6 +563,12 @@ mod tests {
         let st = Staging::new(&target).unwrap();
         std::os::unix::fs::symlink("/dev/full", st.dir.join("summary.json")).unwrap();
         let err = st.write("summary.json", &[b'x'; 1 << 16]).unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(28), "ENOSPC: {err}");
+        // Less than the buffer: the error comes from the last flush.
+        std::os::unix::fs::symlink("/dev/full", st.dir.join("results.csv")).unwrap();
+        let err = st
+            .write_with("results.csv", |w| w.write_all(b"x"))
+            .unwrap_err();
         assert_eq!(err.raw_os_error(), Some(28), "ENOSPC: {err}");
         st.abandon();
         assert!(!target.exists());
