@@ -155,7 +155,13 @@ pub fn write_tidy_csv<W: Write + ?Sized>(s: &Summary, out: &mut W) -> io::Result
         }
     }
     for f in &s.flows {
-        let link = format!("{}->{}", f.from, f.to);
+        // Keyed by pipeline id: parallel pipelines share their endpoints.
+        // (Summaries from before the id was kept fall back to FROM->TO.)
+        let link = if f.pipeline.is_empty() {
+            format!("{}->{}", f.from, f.to)
+        } else {
+            f.pipeline.clone()
+        };
         row(
             &f.policy,
             &link,

@@ -249,6 +249,7 @@ pub fn summarize(prep: &Prepared, acc: &Accumulators, run: RunInfo) -> Summary {
                     flows.push(FlowSummary {
                         policy: pid(p),
                         period: year.clone(),
+                        pipeline: pipe.id.clone(),
                         from: from.clone(),
                         to: model.nodes[pipe.to].id.clone(),
                         median_twh: f.p50,

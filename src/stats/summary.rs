@@ -226,6 +226,10 @@ pub struct FlowSummary {
     pub policy: String,
     /// Period the flows summarise (`YYYY`).
     pub period: String,
+    /// Pipeline id (two pipelines may join the same endpoints). Empty in
+    /// summaries written before it was added.
+    #[serde(default)]
+    pub pipeline: String,
     /// Node id, or origin id for supply links.
     pub from: String,
     pub to: String,

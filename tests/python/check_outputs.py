@@ -97,10 +97,10 @@ def check_tidy(out, summary):
          for name in STATISTICS],
         columns=["policy", "node", "metric", "resolution", "year", "month", "statistic", "want"])
     key = ["policy", "node", "metric", "resolution", "year", "month", "statistic"]
-    # Pipeline rows are keyed by FROM->TO, which two parallel pipelines
-    # share (summary.json's flows carry no pipeline id): left out here.
+    # Pipeline rows are keyed by pipeline id (checked against the flows
+    # below); every key is unique, pipelines with the same endpoints too.
     pipes = df["metric"].isin(["pipeline_flow", "pipeline_dependency_share"])
-    if df[~pipes].duplicated(key).any():
+    if df.duplicated(key).any():
         fail("two rows share policy, node, metric, period and statistic")
     both = want.merge(df[~pipes], on=key, how="left", indicator=True)
     if (both["_merge"] != "both").any():
@@ -113,6 +113,16 @@ def check_tidy(out, summary):
         r = both[bad].iloc[0]
         fail(f"{tuple(r[key])}: csv {r['value']!r}, summary {r['want']!r}")
     checked = len(both)
+    # One pipeline_flow row per entry of summary.json's flows, keyed by its
+    # pipeline id.
+    flows = pd.DataFrame(
+        [(f["policy"], f["pipeline"], int(f["period"]), f["median_twh"]) for f in summary["flows"]],
+        columns=["policy", "node", "year", "want"])
+    rows = df[df["metric"] == "pipeline_flow"].merge(flows, on=["policy", "node", "year"])
+    if len(rows) != len(flows) or len(flows) != pipes.sum() // 2:
+        fail("pipeline rows do not match summary.json's flows one to one")
+    if not ((rows["value"] - rows["want"]).abs() <= 2e-15 * rows["want"].abs()).all():
+        fail("a pipeline_flow row differs from its flow in summary.json")
 
     # Differences are rows of the metric itself; over common random numbers
     # their mean is the difference of the two policies' means, up to the

@@ -663,6 +663,7 @@ mod tests {
         let f = |from: &str, to: &str, v: f64| FlowSummary {
             policy: "p".into(),
             period: "2020".into(),
+            pipeline: format!("{from}-{to}"),
             from: from.into(),
             to: to.into(),
             median_twh: v,
