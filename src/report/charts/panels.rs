@@ -161,8 +161,12 @@ pub fn draw_fan_panel<DB: DrawingBackend>(
             }
         }
     }
-    for (i, fan) in fans.iter().enumerate() {
-        let width = layered_width(i, fans.len());
+    // Medians from the last policy to the first, each narrower than the one
+    // before it: the baseline's line is the thinnest and on top, so it
+    // shows where every policy has the same median (monthly prices of
+    // policies that differ little), and the others show as rims below it.
+    for (i, fan) in fans.iter().enumerate().rev() {
+        let width = 2 + i.min(4) as u32;
         if let Some(t) = &fan.target {
             for run in finite_runs(t, |s| fin(s.p50)) {
                 let pts: Vec<(i32, i32)> = run.iter().map(|(x, v)| px(*x, *v)).collect();
