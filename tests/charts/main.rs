@@ -241,6 +241,7 @@ fn fixture(name: &str) -> Summary {
             flows.push(FlowSummary {
                 policy: p.to_string(),
                 period: "2014".into(),
+                pipeline: format!("{from}-{to}").to_lowercase(),
                 from: from.into(),
                 to: to.into(),
                 median_twh: twh * (1.0 - 0.2 * pi as f64 * share),
