@@ -4,12 +4,12 @@
 //! A trial draws its random world once ([`World`]) and runs every policy
 //! through it (common random numbers), each with its own engine and
 //! storage state. The driver spreads trials over a rayon pool; every worker
-//! adds its trials to one shared set of [`Accumulators`]. Accumulators use exact integer arithmetic and every trial's
-//! first step is solved cold (so no trial depends on the one a worker
-//! solved before), hence the result is the same bit for bit for any number
-//! of threads or shards. Memory depends
-//! on the number of cells (nodes × metrics × periods × policies), not on
-//! the number of trials.
+//! adds its trials to one shared set of [`Accumulators`]. Accumulators use
+//! exact integer arithmetic and every trial's first step is solved cold
+//! (so no trial depends on the one a worker solved before), hence the
+//! result is the same bit for bit for any number of threads or shards.
+//! Memory depends on the number of cells (nodes × metrics × periods ×
+//! policies), not on the number of trials or threads.
 
 use super::engine::{Engine, State, StepError, StepOut};
 use super::hazard_grid::Strata;
@@ -480,8 +480,8 @@ pub fn monte_carlo_with<S: TrialSink>(
     let n = opts.trials.end.saturating_sub(opts.trials.start);
     // One contiguous chunk of trials per thread. Every worker adds each
     // trial to one shared set under a lock: one set alive, not one per
-    // worker (adding a trial is ≈ 3 % of running it, so the lock is
-    // rarely contended). Chunk boundaries and the order in which trials
+    // worker (adding a trial costs a few per cent of running it, so the
+    // lock is rarely contended). Chunk boundaries and the order in which trials
     // reach the set do not matter: a set is a function of the multiset of
     // trials added.
     let chunks = (opts.threads.max(1) as u64).min(n.max(1));
