@@ -614,7 +614,9 @@ fn run(args: RunArgs, command: String) -> Result<(), Failure> {
             w("run.json", json.as_bytes())?;
             write_per_trial(&staging)?;
             // The shard file goes last: its presence marks a complete shard.
-            w(shard::SHARD_FILE, sealed.as_bytes())
+            staging
+                .write_with(shard::SHARD_FILE, |f| sealed.write_to(f))
+                .map_err(|e| io_err("write", &out.join(shard::SHARD_FILE), e))
         })();
         commit(staging, written, &out, &may_replace)?;
         if !args.quiet {

@@ -29,20 +29,42 @@ pub struct Shard {
     pub scenario: String,
 }
 
-/// The text of `shard.json` for a shard of `scenario` (the text written
-/// beside it as `scenario.toml`).
-pub fn encode(scenario: &str, record: &RunRecord, acc: &Accumulators) -> Result<String, Failure> {
+/// `shard.json` of a shard, serialised: its parts are written in place
+/// ([`Sealed::write_to`]), not assembled into a second copy first (a
+/// shard's accumulators are tens of megabytes of text).
+pub struct Sealed {
+    digest: String,
+    record: String,
+    accumulators: String,
+}
+
+/// Seal a shard of `scenario` (the text written beside it as
+/// `scenario.toml`).
+pub fn encode(scenario: &str, record: &RunRecord, acc: &Accumulators) -> Result<Sealed, Failure> {
     let internal = |e: serde_json::Error| Failure::Internal(e.to_string());
-    let r = serde_json::to_string(record).map_err(internal)?;
-    let a = serde_json::to_string(acc).map_err(internal)?;
-    let digest = shard_digest(scenario.as_bytes(), &r, &a);
-    Ok(format!(
-        "{{\"format\":\"{SHARD_FORMAT}\",\"digest\":\"{digest}\",\"record\":{r},\"accumulators\":{a}}}\n"
-    ))
+    let record = serde_json::to_string(record).map_err(internal)?;
+    let accumulators = serde_json::to_string(acc).map_err(internal)?;
+    Ok(Sealed {
+        digest: shard_digest(scenario.as_bytes(), &record, &accumulators),
+        record,
+        accumulators,
+    })
+}
+
+impl Sealed {
+    pub fn write_to(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
+        write!(
+            w,
+            "{{\"format\":\"{SHARD_FORMAT}\",\"digest\":\"{}\",\"record\":{},\"accumulators\":",
+            self.digest, self.record
+        )?;
+        w.write_all(self.accumulators.as_bytes())?;
+        w.write_all(b"}\n")
+    }
 }
 
 #[derive(Deserialize)]
-struct Sealed<'a> {
+struct SealedText<'a> {
     format: Option<String>,
     digest: Option<String>,
     #[serde(borrow)]
@@ -81,7 +103,7 @@ pub fn read(dir: &Path) -> Result<Shard, Failure> {
             path.display()
         ))
     };
-    let sealed: Sealed = serde_json::from_str(&text).map_err(|e| damaged(e.to_string()))?;
+    let sealed: SealedText = serde_json::from_str(&text).map_err(|e| damaged(e.to_string()))?;
     if sealed.format.as_deref() != Some(SHARD_FORMAT) {
         return Err(Failure::Input(format!(
             "{}: a shard of format {}, this gasdep reads {SHARD_FORMAT}: re-run it with this version",
