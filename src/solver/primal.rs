@@ -9,32 +9,41 @@ impl NetworkSimplex {
         self.cost[a] + self.pi[self.src[a] as usize] - self.pi[self.tgt[a] as usize]
     }
 
-    /// Block search: scans `block_size` nonbasic arcs at a time from where
-    /// the last search stopped and returns the most violating arc of the
-    /// first block that has one, or `None` when the basis is optimal.
+    /// Block search: scans `block_size` arcs at a time from where the last
+    /// search stopped and returns the most violating nonbasic arc of the
+    /// first block that has one (the first of equals), or `None` when the
+    /// basis is optimal.
     pub(super) fn find_entering(&mut self) -> Option<usize> {
         let arcs = self.state.len();
-        if arcs == 0 {
-            return None;
-        }
+        let (state, cost) = (&self.state[..arcs], &self.cost[..arcs]);
+        let (src, tgt, pi) = (&self.src[..arcs], &self.tgt[..arcs], &self.pi);
         let mut best = NONE;
         let mut best_val = 0i64;
         let mut count = self.block_size;
-        let mut a = self.next_arc;
-        for _ in 0..arcs {
-            let s = self.state[a];
-            if s != TREE {
-                let v = s as i64 * self.reduced_cost(a);
-                if v < best_val {
-                    best_val = v;
-                    best = a;
+        let mut a = self.next_arc.min(arcs.saturating_sub(1));
+        let mut scanned = 0;
+        while scanned < arcs {
+            // A stretch that neither wraps around nor crosses the end of a
+            // block, scanned over zipped slices (no index checks but pi's).
+            let len = (arcs - a).min(count).min(arcs - scanned);
+            let arcs_here = state[a..a + len]
+                .iter()
+                .zip(&cost[a..a + len])
+                .zip(src[a..a + len].iter().zip(&tgt[a..a + len]));
+            for (k, ((&st, &c), (&u, &v))) in arcs_here.enumerate() {
+                // Tree arcs have state 0: their value is 0, never chosen.
+                let val = i64::from(st) * (c + pi[u as usize] - pi[v as usize]);
+                if val < best_val {
+                    best_val = val;
+                    best = a + k;
                 }
             }
-            a += 1;
+            scanned += len;
+            a += len;
             if a == arcs {
                 a = 0;
             }
-            count -= 1;
+            count -= len;
             if count == 0 {
                 if best != NONE {
                     self.next_arc = a;
