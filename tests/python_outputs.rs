@@ -17,6 +17,8 @@
 
 use std::process::Command;
 
+mod common;
+
 fn python() -> String {
     std::env::var("GASDEP_PYTHON").unwrap_or_else(|_| "python3".into())
 }
@@ -63,23 +65,19 @@ fn pandas_reads_the_per_trial_files() {
     }
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let o = Command::new(env!("CARGO_BIN_EXE_gasdep"))
-        .args([
-            "run",
-            "scenarios/examples/two-countries.toml",
-            "--trials",
-            "30",
-            "--charts",
-            "none",
-            "--quiet",
-            "--per-trial",
-            "dependency_share,curtailment,price:step,storage_level:step",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .expect("gasdep runs");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    common::run_ok(&[
+        "run",
+        common::EXAMPLE,
+        "--trials",
+        "30",
+        "--charts",
+        "none",
+        "--quiet",
+        "--per-trial",
+        "dependency_share,curtailment,price:step,storage_level:step",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     let script = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/python/check_per_trial.py"
@@ -112,14 +110,10 @@ fn pandas_and_pyam_read_the_csv_outputs() {
     }
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let o = Command::new(env!("CARGO_BIN_EXE_gasdep"))
-        .args([
-            "run", "--trials", "20", "--charts", "none", "--quiet", "--out",
-        ])
-        .arg(&out)
-        .output()
-        .expect("gasdep runs");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out_s = out.to_str().unwrap();
+    common::run_ok(&[
+        "run", "--trials", "20", "--charts", "none", "--quiet", "--out", out_s,
+    ]);
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/check_outputs.py");
     let o = Command::new(&py)
         .arg(script)

@@ -9,6 +9,8 @@
 
 use std::process::Command;
 
+mod common;
+
 use gasdep::report::charts::{Formats, write_charts};
 use gasdep::report::html::write_report;
 use gasdep::stats::summary::Summary;
@@ -18,21 +20,17 @@ use gasdep::stats::summary::Summary;
 fn report_answers_first_and_its_explorer_works_offline() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run");
-    let o = Command::new(env!("CARGO_BIN_EXE_gasdep"))
-        .args([
-            "run",
-            "scenarios/examples/two-countries.toml",
-            "--trials",
-            "20",
-            "--quiet",
-            "--charts",
-            "png",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    common::run_ok(&[
+        "run",
+        common::EXAMPLE,
+        "--trials",
+        "20",
+        "--quiet",
+        "--charts",
+        "png",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     // The report of the same run with a focus country (B), written by the
     // library as `gasdep run` writes it.
     let text = std::fs::read_to_string(out.join("summary.json")).unwrap();

@@ -9,7 +9,8 @@ use gasdep::sim::sample::World;
 use gasdep::sim::supplier::exposure_years;
 use serde_json::Value;
 use std::path::Path;
-use std::process::Command;
+
+mod common;
 
 const FILE: &str = "tests/data/supplier-cut.toml";
 /// Days a cut lasts in the file, and its days in a year.
@@ -119,12 +120,8 @@ fn thinned_cuts_follow_their_exposure() {
 }
 
 fn run(out: &Path) -> Value {
-    let o = Command::new(env!("CARGO_BIN_EXE_gasdep"))
-        .args(["run", FILE, "--quiet", "--charts", "none", "--out"])
-        .arg(out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out_s = out.to_str().unwrap();
+    common::run_ok(&["run", FILE, "--quiet", "--charts", "none", "--out", out_s]);
     serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap()
 }
 

@@ -88,12 +88,7 @@ fn comparison_aligns_periods_and_writes_what_it_drew() {
 #[test]
 fn command_line_flags_reach_the_charts() {
     let dir = tempfile::tempdir().unwrap();
-    let gasdep = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_gasdep"))
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let gasdep = |args: &[&str]| common::output(args);
     let out = dir.path().join("run");
     let out_s = out.to_str().unwrap();
     let base = [

@@ -396,6 +396,8 @@ fn texts(svg: &str) -> Vec<String> {
         .collect()
 }
 
+#[path = "../common/mod.rs"]
+mod common;
 mod comparison;
 mod images;
 mod peaks;
