@@ -4,7 +4,7 @@
 
 use plotters::style::RGBColor;
 
-use super::layout::{marker_x, period_x};
+use super::layout::{marker_x, metric_x};
 use super::style::{group_thousands, one_line, policy_color};
 use crate::stats::summary::{PairedDifference, REGION, Series, Stat, Summary};
 
@@ -135,7 +135,7 @@ impl<'a> Ctx<'a> {
             .filter_map(|d| {
                 let (f, _) = display_factor(metric, &d.unit);
                 Some((
-                    period_x(&d.period)?,
+                    metric_x(metric, &d.period)?,
                     d.mean * f,
                     d.ci_low * f,
                     d.ci_high * f,
@@ -388,7 +388,7 @@ pub fn time_points(ser: &Series, factor: f64) -> Vec<(f64, Stat)> {
     ser.periods
         .iter()
         .zip(&ser.stats)
-        .filter_map(|(p, st)| period_x(p).map(|x| (x, scale_stat(st, factor))))
+        .filter_map(|(p, st)| metric_x(&ser.metric, p).map(|x| (x, scale_stat(st, factor))))
         .collect()
 }
 
@@ -466,5 +466,13 @@ mod tests {
             ..ser
         };
         assert_eq!(worst_year(&flat, "curtailment_share").unwrap().0, "2022");
+        // A level taken on 1 November is drawn on 1 November, not mid-year.
+        let nov1 = Series {
+            metric: "storage_fill_nov1".into(),
+            ..flat.clone()
+        };
+        let xs = |s: &Series| -> Vec<f64> { time_points(s, 1.0).iter().map(|p| p.0).collect() };
+        assert_eq!(xs(&nov1)[2], 2022.0 * 12.0 + 10.0);
+        assert_eq!(xs(&flat)[2], 2022.0 * 12.0 + 6.0);
     }
 }

@@ -268,7 +268,7 @@ pub fn mean_differences(
         .zip(&p.stats)
         .filter_map(|(per, st)| {
             let bs = stat_at(b, per)?;
-            let x = super::layout::period_x(per)?;
+            let x = super::layout::metric_x(metric, per)?;
             let d = (st.mean - bs.mean) * f;
             d.is_finite().then_some((x, d, f64::NAN, f64::NAN))
         })

@@ -221,6 +221,23 @@ pub fn period_x(p: &str) -> Option<f64> {
     }
 }
 
+/// Where a value of `metric` for period `p` is drawn: a yearly level taken
+/// on one day (storage on 1 November or 1 February) at that day, so it
+/// lines up with the monthly fan above it; anything else at
+/// [`period_x`].
+pub fn metric_x(metric: &str, p: &str) -> Option<f64> {
+    let month_start = match metric {
+        "storage_fill_nov1" => 10.0,
+        "storage_fill_feb1" => 1.0,
+        _ => return period_x(p),
+    };
+    if p.trim().len() == 4 {
+        marker_x(p).map(|x| x + month_start)
+    } else {
+        period_x(p)
+    }
+}
+
 /// Month index of the start of a `YYYY-MM` period or of 1 January `YYYY`.
 pub fn marker_x(p: &str) -> Option<f64> {
     period_x(p).map(|x| {
@@ -526,6 +543,19 @@ mod tests {
         assert_eq!(period_x("2015"), Some(2015.0 * 12.0 + 6.0));
         assert_eq!(period_x("2015-13"), None);
         assert_eq!(period_x("any"), None);
+        assert_eq!(
+            metric_x("storage_fill_nov1", "2022"),
+            Some(2022.0 * 12.0 + 10.0)
+        );
+        assert_eq!(
+            metric_x("storage_fill_feb1", "2023"),
+            Some(2023.0 * 12.0 + 1.0)
+        );
+        assert_eq!(metric_x("curtailment", "2022"), period_x("2022"));
+        assert_eq!(
+            metric_x("storage_fill_nov1", "2022-11"),
+            period_x("2022-11")
+        );
         let t = time_ticks(2010.0 * 12.0, 2030.0 * 12.0 + 11.0);
         assert_eq!(t[0].1, "2010");
         assert!(t.len() <= 12 && t.len() >= 5);
