@@ -161,6 +161,7 @@ fn default_scenario_same_on_one_and_two_threads_and_shards() {
     let merged = dir.path().join("merged");
     let o = gasdep(&[
         "merge",
+        "--quiet",
         "--charts",
         "none",
         "--out",
@@ -169,6 +170,11 @@ fn default_scenario_same_on_one_and_two_threads_and_shards() {
         s0.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        o.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
     assert_eq!(comparable(summary(&one)), comparable(summary(&merged)));
 }
 
@@ -213,6 +219,7 @@ fn three_shards_merge_into_the_unsharded_run() {
     args.extend(shards.iter().rev().map(|p| p.to_str().unwrap()));
     let o = gasdep(&args);
     assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("merged 3 shards"));
     assert_eq!(comparable(summary(&whole)), comparable(summary(&merged)));
     // run.json counts the steps solved: 24 trials × 3 policies × 24 monthly
     // steps of the example, in the whole run and summed over the shards,

@@ -18,6 +18,7 @@ pub fn merge(
     dirs: &[PathBuf],
     out: Option<PathBuf>,
     force: bool,
+    quiet: bool,
     charts_opt: Charts,
     command: String,
 ) -> Result<(), Failure> {
@@ -157,6 +158,9 @@ pub fn merge(
         &|| check_target(&out, &name, force),
         &|staging| super::pertrial::merge(staging, &prep, &shards),
     )?;
+    if quiet {
+        return Ok(());
+    }
     super::output::out(&format!(
         "merged {} shards into {}\n",
         dirs.len(),

@@ -70,6 +70,9 @@ pub enum Command {
         out: Option<PathBuf>,
         #[arg(long)]
         force: bool,
+        /// Print nothing when the merge succeeds.
+        #[arg(long)]
+        quiet: bool,
         #[arg(long, value_enum, default_value_t = Charts::All)]
         charts: Charts,
     },
@@ -237,8 +240,9 @@ pub fn main_with(cli: Cli, command_line: String) -> i32 {
             shards,
             out,
             force,
+            quiet,
             charts,
-        } => merge::merge(&shards, out, force, charts, command_line),
+        } => merge::merge(&shards, out, force, quiet, charts, command_line),
         Command::Compare(args) => compare::compare(args),
         Command::Backtest { files } => backtest(&files),
         Command::Sensitivity(args) => sensitivity::sensitivity(args, command_line),
