@@ -36,7 +36,8 @@ fn number(cell: &str) -> f64 {
 /// (14 days), which are daily steps. By hand: 1–9 January A consumes
 /// 9 × 100 = 900 GWh of Russian gas; in the cut 14 × 100 = 1,400 GWh are
 /// not delivered (0.128 bcm), 100 % of demand, and Russian supply falls by
-/// 100 % against 1–9 January.
+/// 100 % against 1–9 January; until the cut, A's price is X's 20 EUR/MWh
+/// (X has spare capacity, the pipeline no tariff).
 const CASE: &str = r#"
 [scenario]
 name = "cut14"
@@ -118,6 +119,15 @@ observed = 100
 source = "by hand"
 
 [[check]]
+label = "price"
+measure = "price"
+nodes = ["A"]
+from = "2016-01-01"
+until = "2016-01-09"
+observed = 20
+source = "by hand"
+
+[[check]]
 label = "flow"
 measure = "pipeline"
 pipeline = "x-a"
@@ -144,6 +154,8 @@ fn backtest_measures_a_hand_solved_cut() {
     close(&row(&out, "share", "all")[3], 100.0, 0.5);
     close(&row(&out, "russian", "A")[3], 100.0, 0.5);
     close(&row(&out, "flow", "pipeline x-a")[3], 0.0, 1e-9);
+    // Before the cut X has spare capacity: one more MWh at A costs X's price.
+    close(&row(&out, "price", "A")[3], 20.0, 0.01);
     // Observed and source printed beside the model.
     let r = row(&out, "share", "all");
     assert_eq!((r[4].as_str(), r[5].as_str()), ("all of it", "by hand"));

@@ -296,6 +296,23 @@ fn measure(model: &Model, net: &Network, outs: &[StepOut], d: &Dated) -> Option<
             let q = model.pipelines.iter().position(|p| p.id == id)?;
             bcm(sum(&ts, &|o| o.pipeline_flow[q]))
         }
+        Measure::Price => {
+            let paid = nodes(&|o, n| o.price[n] * o.served(n));
+            let served = nodes(&|o, n| o.served(n));
+            if served > 0.0 {
+                paid / served
+            } else {
+                f64::NAN
+            }
+        }
+        Measure::CompetingPrice => {
+            let days: f64 = ts.iter().map(|&t| steps[t].days).sum();
+            let priced: f64 = ts
+                .iter()
+                .map(|&t| outs[t].competing_price * steps[t].days)
+                .sum();
+            priced / days
+        }
         Measure::StorageFill => unreachable!("handled above"),
     })
 }

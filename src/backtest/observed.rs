@@ -38,6 +38,11 @@ pub enum Measure {
     /// Σ storage level / Σ working volume of the nodes at the start of the
     /// day `at`, %.
     StorageFill,
+    /// Consumption-weighted node price, EUR/MWh.
+    Price,
+    /// Day-weighted price of the competing LNG market (a JKM analogue),
+    /// EUR/MWh.
+    CompetingPrice,
 }
 
 impl Measure {
@@ -47,6 +52,7 @@ impl Measure {
             | Measure::NotServedShare
             | Measure::RussianCut
             | Measure::StorageFill => "%",
+            Measure::Price | Measure::CompetingPrice => "EUR/MWh",
             _ => "bcm",
         }
     }
