@@ -249,6 +249,7 @@ fn measure(model: &Model, net: &Network, outs: &[StepOut], d: &Dated) -> Option<
     }
     let sum =
         |ts: &[usize], f: &dyn Fn(&StepOut) -> f64| ts.iter().map(|&t| f(&outs[t])).sum::<f64>();
+    let days = |ts: &[usize]| ts.iter().map(|&t| steps[t].days).sum::<f64>();
     let nodes = |f: &dyn Fn(&StepOut, usize) -> f64| -> f64 {
         ts.iter()
             .map(|&t| {
@@ -282,7 +283,6 @@ fn measure(model: &Model, net: &Network, outs: &[StepOut], d: &Dated) -> Option<
         Measure::RussianCut => {
             let (rf, ru) = d.reference?;
             let rs: Vec<usize> = (0..steps.len()).filter(|&t| inside(t, rf, ru)).collect();
-            let days = |ts: &[usize]| ts.iter().map(|&t| steps[t].days).sum::<f64>();
             let rate = |ts: &[usize]| sum(ts, &|o| dependency_in(model, sel, o).0) / days(ts);
             let normal = rate(&rs);
             if rs.is_empty() || normal <= 0.0 {
@@ -306,12 +306,11 @@ fn measure(model: &Model, net: &Network, outs: &[StepOut], d: &Dated) -> Option<
             }
         }
         Measure::CompetingPrice => {
-            let days: f64 = ts.iter().map(|&t| steps[t].days).sum();
             let priced: f64 = ts
                 .iter()
                 .map(|&t| outs[t].competing_price * steps[t].days)
                 .sum();
-            priced / days
+            priced / days(&ts)
         }
         Measure::StorageFill => unreachable!("handled above"),
     })

@@ -61,12 +61,16 @@
     var s = fmt(v);
     return v > 0 ? "+" + s : s.replace("-", "\u2212");
   }
+  // A yearly level taken on one day (storage on 1 November, 1 February)
+  // sits on that day, as in the PNG charts; other years mid-year.
+  var SNAPSHOT_MONTH = { storage_fill_nov1: 10, storage_fill_feb1: 1 };
   function periodX(p) {
     var parts = p.split("-");
     var y = parseInt(parts[0], 10);
     if (isNaN(y)) return null;
     if (parts.length > 1) return y * 12 + parseInt(parts[1], 10) - 1 + 0.5;
-    return y * 12 + 6;
+    var m = SNAPSHOT_MONTH[state.metric];
+    return y * 12 + (m === undefined ? 6 : m);
   }
   function niceStep(span, n) {
     var raw = Math.abs(span / Math.max(n, 1));
