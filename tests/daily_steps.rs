@@ -441,3 +441,26 @@ fn take_or_pay_follows_the_outage_day_by_day() {
         "monthly: owed {o}, taken {k}"
     );
 }
+
+/// A daily January: the plan of a day that changes nothing shares the
+/// day before's capacity table; the first day of the cut, the first day
+/// after it and February change capacities and get tables of their own. Costs never change, so every step shares the first's.
+#[test]
+fn unchanged_days_share_their_plan_tables() {
+    let prep = prepare(&with_calendar("[calendar]\ndaily_months = [1]\n"));
+    let steps = &prep.nets[0].steps;
+    assert_eq!(steps.len(), 32, "31 days of January and February");
+    let own: Vec<String> = (1..steps.len())
+        .filter(|&t| !std::sync::Arc::ptr_eq(&steps[t].cap, &steps[t - 1].cap))
+        .map(|t| steps[t].start.to_string())
+        .collect();
+    assert_eq!(own, ["2016-01-10", "2016-01-24", "2016-02-01"]);
+    for s in steps {
+        assert!(std::sync::Arc::ptr_eq(&s.cost, &steps[0].cost));
+        assert!(std::sync::Arc::ptr_eq(&s.price, &steps[0].price));
+    }
+    // Shared tables hold the same values as tables of their own would.
+    let cut = &steps[12].cap;
+    assert_eq!(cut, &steps[9].cap, "10 and 13 January");
+    assert_ne!(&steps[0].cap, cut);
+}

@@ -32,6 +32,7 @@ pub use params::Params;
 use crate::scenario::time::Day;
 use crate::scenario::*;
 use crate::solver::Topology;
+use std::sync::Arc as Shared;
 
 pub use crate::scenario::curve::{TRANCHE_STEP, TRANCHES};
 /// Bands of the region's working volume, each with its own water value.
@@ -117,13 +118,21 @@ pub struct StepPlan {
     pub month: u32,
     /// Capacity of each arc before random factors, GWh per step. Demand,
     /// curtailment, competing-market, storage and bypass arcs are set by
-    /// the simulator and are 0 here.
-    pub cap: Vec<f64>,
+    /// the simulator, production arcs from `production`; they are 0 here.
+    ///
+    /// This and the other per-arc and per-pipeline tables are shared with
+    /// the step before where they are bit-identical to its
+    /// ([`StepPlan::share_with`]): in a daily calendar most days repeat the
+    /// day before (production, which trends, is kept apart for that).
+    pub cap: Shared<[f64]>,
     /// Cost of each arc, EUR/MWh, of which `price` is the part that moves
     /// with the trial's price shock (border prices of spot gas). Storage
     /// level arcs are costed by the simulator from `water`.
-    pub cost: Vec<f64>,
-    pub price: Vec<f64>,
+    pub cost: Shared<[f64]>,
+    pub price: Shared<[f64]>,
+    /// Domestic production per node, GWh per step (the capacity of its
+    /// production arc, not random).
+    pub production: Vec<f64>,
     /// Demand per node and sector at the reference price, before weather,
     /// GWh per step.
     pub demand: Vec<[f64; 3]>,
@@ -139,7 +148,7 @@ pub struct StepPlan {
     pub penalty: Vec<f64>,
     pub solidarity: Solidarity,
     /// Stake of each (pipeline, company) in force, for exposure metrics.
-    pub stakes: Vec<Vec<(usize, f64)>>,
+    pub stakes: Shared<[Vec<(usize, f64)>]>,
     /// Pipeline capacity before contract bookings and rights, GWh per step,
     /// and scheduled-event availability of each pipeline (fraction).
     pub pipeline_cap: Vec<f64>,
@@ -531,10 +540,16 @@ impl Network {
             })
             .collect();
         let gates: Vec<(String, f64)> = gate_countries.iter().map(|c| (c.clone(), 0.0)).collect();
-        net.steps = step_starts(model)
-            .into_iter()
-            .map(|(d, len)| net.plan(model, d, len, &gates))
-            .collect();
+        let starts = step_starts(model);
+        let mut steps: Vec<StepPlan> = Vec::with_capacity(starts.len());
+        for (d, len) in starts {
+            let mut plan = net.plan(model, d, len, &gates);
+            if let Some(prev) = steps.last() {
+                plan.share_with(prev);
+            }
+            steps.push(plan);
+        }
+        net.steps = steps;
         net.water = vec![[0.0; LEVEL_BANDS]; net.steps.len()];
         net
     }
@@ -615,3 +630,25 @@ fn owners_ever(pipe: &PipelineM, pols: &[PolicyM], p: usize) -> Vec<usize> {
 
 /// A fill target (share of volume) on a (month, day) of every year.
 pub type DatedFill = ((u32, u32), f64);
+
+impl StepPlan {
+    /// Points each shared table that is bit-identical to `prev`'s at
+    /// `prev`'s copy: the values, and so every result, stay the same.
+    pub fn share_with(&mut self, prev: &StepPlan) {
+        fn share<T>(mine: &mut Shared<[T]>, theirs: &Shared<[T]>, same: impl Fn(&T, &T) -> bool) {
+            if !Shared::ptr_eq(mine, theirs)
+                && mine.len() == theirs.len()
+                && mine.iter().zip(theirs.iter()).all(|(a, b)| same(a, b))
+            {
+                *mine = Shared::clone(theirs);
+            }
+        }
+        let bits = |a: &f64, b: &f64| a.to_bits() == b.to_bits();
+        share(&mut self.cap, &prev.cap, bits);
+        share(&mut self.cost, &prev.cost, bits);
+        share(&mut self.price, &prev.price, bits);
+        share(&mut self.stakes, &prev.stakes, |a, b| {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.0 == y.0 && bits(&x.1, &y.1))
+        });
+    }
+}

@@ -245,8 +245,7 @@ impl Network {
                     cap[a] = (p.regas[n] * lng_avail[n] * days - lng_booked[n]).max(0.0);
                     cost[a] = REGAS_COST;
                 }
-                ArcKind::Production(n) => {
-                    cap[a] = p.production[n] * days;
+                ArcKind::Production(_) => {
                     cost[a] = model.production_price;
                 }
                 ArcKind::Demand { node, tranche } => {
@@ -306,16 +305,17 @@ impl Network {
             days,
             year,
             month,
-            cap,
-            cost,
-            price,
+            cap: cap.into(),
+            cost: cost.into(),
+            price: price.into(),
+            production: (0..nn).map(|n| p.production[n] * days).collect(),
             demand,
             competing,
             storage,
             target,
             penalty,
             solidarity: p.solidarity,
-            stakes: p.stakes,
+            stakes: p.stakes.into(),
             pipeline_cap,
         }
     }

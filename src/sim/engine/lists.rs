@@ -65,6 +65,8 @@ pub(super) struct ArcLists {
     /// Per storage node: (node, inject arc, withdraw arc, first keep arc;
     /// the keep arcs below and above the target are consecutive).
     pub storage: Vec<(usize, usize, usize, usize)>,
+    /// (arc, node) of each production arc.
+    pub production: Vec<(usize, usize)>,
     /// First of the `LEVEL_BANDS` consecutive arcs of the storage pool.
     pub level: Option<usize>,
     /// (arc, sending node) of every arc from one node to another.
@@ -247,7 +249,10 @@ impl ArcLists {
                     l.regas.push((a, n));
                     Some(Rec::Regas(n))
                 }
-                ArcKind::Production(n) => Some(Rec::Production(n)),
+                ArcKind::Production(n) => {
+                    l.production.push((a, n));
+                    Some(Rec::Production(n))
+                }
                 ArcKind::Withdraw(n) => Some(Rec::Withdraw(n)),
                 ArcKind::Inject(n) => Some(Rec::Inject(n)),
                 ArcKind::Demand { node, tranche } => {

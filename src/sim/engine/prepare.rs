@@ -109,8 +109,16 @@ impl Engine<'_> {
         for (q, &(o, _)) in self.lists.pairs.iter().enumerate() {
             f.push(draws.origin[o] * draws.delivery[q]);
         }
-        for ((c, &base), &(i, j)) in self.capf.iter_mut().zip(&plan.cap).zip(&self.lists.factor) {
+        for ((c, &base), &(i, j)) in self
+            .capf
+            .iter_mut()
+            .zip(plan.cap.iter())
+            .zip(&self.lists.factor)
+        {
             *c = base * f[i as usize] * f[j as usize];
+        }
+        for &(a, n) in &self.lists.production {
+            self.capf[a] = plan.production[n];
         }
         // Storage rates this step (GWh), from the start-of-step fill.
         for &(node, inject, withdraw, _) in &self.lists.storage {
