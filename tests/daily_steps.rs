@@ -444,7 +444,8 @@ fn take_or_pay_follows_the_outage_day_by_day() {
 
 /// A daily January: the plan of a day that changes nothing shares the
 /// day before's capacity table; the first day of the cut, the first day
-/// after it and February change capacities and get tables of their own. Costs never change, so every step shares the first's.
+/// after it and February change capacities and get tables of their own.
+/// Costs never change, so every step shares the first's.
 #[test]
 fn unchanged_days_share_their_plan_tables() {
     let prep = prepare(&with_calendar("[calendar]\ndaily_months = [1]\n"));

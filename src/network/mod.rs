@@ -120,8 +120,8 @@ pub struct StepPlan {
     /// curtailment, competing-market, storage and bypass arcs are set by
     /// the simulator, production arcs from `production`; they are 0 here.
     ///
-    /// This and the other per-arc and per-pipeline tables are shared with
-    /// the step before where they are bit-identical to its
+    /// This table, `cost`, `price` and `stakes` are shared with the step
+    /// before where they are bit-identical to its
     /// ([`StepPlan::share_with`]): in a daily calendar most days repeat the
     /// day before (production, which trends, is kept apart for that).
     pub cap: Shared<[f64]>,
@@ -152,6 +152,28 @@ pub struct StepPlan {
     /// Pipeline capacity before contract bookings and rights, GWh per step,
     /// and scheduled-event availability of each pipeline (fraction).
     pub pipeline_cap: Vec<f64>,
+}
+
+impl StepPlan {
+    /// Points each shared table that is bit-identical to `prev`'s at
+    /// `prev`'s copy: the values, and so every result, stay the same.
+    pub fn share_with(&mut self, prev: &StepPlan) {
+        fn share<T>(mine: &mut Shared<[T]>, theirs: &Shared<[T]>, same: impl Fn(&T, &T) -> bool) {
+            if !Shared::ptr_eq(mine, theirs)
+                && mine.len() == theirs.len()
+                && mine.iter().zip(theirs.iter()).all(|(a, b)| same(a, b))
+            {
+                *mine = Shared::clone(theirs);
+            }
+        }
+        let bits = |a: &f64, b: &f64| a.to_bits() == b.to_bits();
+        share(&mut self.cap, &prev.cap, bits);
+        share(&mut self.cost, &prev.cost, bits);
+        share(&mut self.price, &prev.price, bits);
+        share(&mut self.stakes, &prev.stakes, |a, b| {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.0 == y.0 && bits(&x.1, &y.1))
+        });
+    }
 }
 
 /// A network compiled for one policy.
@@ -630,25 +652,3 @@ fn owners_ever(pipe: &PipelineM, pols: &[PolicyM], p: usize) -> Vec<usize> {
 
 /// A fill target (share of volume) on a (month, day) of every year.
 pub type DatedFill = ((u32, u32), f64);
-
-impl StepPlan {
-    /// Points each shared table that is bit-identical to `prev`'s at
-    /// `prev`'s copy: the values, and so every result, stay the same.
-    pub fn share_with(&mut self, prev: &StepPlan) {
-        fn share<T>(mine: &mut Shared<[T]>, theirs: &Shared<[T]>, same: impl Fn(&T, &T) -> bool) {
-            if !Shared::ptr_eq(mine, theirs)
-                && mine.len() == theirs.len()
-                && mine.iter().zip(theirs.iter()).all(|(a, b)| same(a, b))
-            {
-                *mine = Shared::clone(theirs);
-            }
-        }
-        let bits = |a: &f64, b: &f64| a.to_bits() == b.to_bits();
-        share(&mut self.cap, &prev.cap, bits);
-        share(&mut self.cost, &prev.cost, bits);
-        share(&mut self.price, &prev.price, bits);
-        share(&mut self.stakes, &prev.stakes, |a, b| {
-            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.0 == y.0 && bits(&x.1, &y.1))
-        });
-    }
-}
