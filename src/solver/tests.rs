@@ -111,6 +111,17 @@ fn invalid_inputs_are_rejected() {
     assert!(bad(s.solve_warm(&[1, -1], &[1], &[MAX_COST_SCALE])));
     assert!(bad(s.solve(&[i64::MAX, i64::MIN + 1], &[1], &[1])));
     assert!(bad(s.solve(&[0, 0], &[MAX_TOTAL_FLOW + 1], &[1])));
+    // Finite capacities whose sum overflows i64: rejected, with the exact
+    // sum in the message.
+    let (_, mut two) = build(2, &[(0, 1), (0, 1)]);
+    let big = i64::MAX - 1;
+    match two.solve(&[0, 0], &[big, big], &[1, 1]) {
+        Err(SolveError::InvalidInput(msg)) => {
+            let exact = (2 * i128::from(big)).to_string();
+            assert!(msg.contains(&exact), "{msg}");
+        }
+        other => panic!("expected InvalidInput, got {other:?}"),
+    }
     let mut t = Topology::new(2);
     assert!(t.try_add_arc(0, 2).is_err());
 }
