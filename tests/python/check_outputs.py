@@ -126,7 +126,7 @@ def check_tidy(out, summary):
 
     # Differences are rows of the metric itself; over common random numbers
     # their mean is the difference of the two policies' means, up to the
-    # grid every value is quantised to (src/sim/metrics.rs): 1e-3 EUR m and
+    # grid every value is quantised to (src/sim/metrics/catalog.rs): 1e-3 EUR m and
     # EUR/MWh, 1e-4 TWh, 1e-5 for shares and indices. Each mean is off by at most
     # half a step, so 2 steps is a safe bound; a difference against the
     # wrong policy or period is off by far more.
