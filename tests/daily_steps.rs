@@ -445,7 +445,8 @@ fn take_or_pay_follows_the_outage_day_by_day() {
 /// A daily January: the plan of a day that changes nothing shares the
 /// day before's capacity table; the first day of the cut, the first day
 /// after it and February change capacities and get tables of their own.
-/// Costs never change, so every step shares the first's.
+/// Costs and fill-target penalties never change, so every step shares the
+/// first's.
 #[test]
 fn unchanged_days_share_their_plan_tables() {
     let prep = prepare(&with_calendar("[calendar]\ndaily_months = [1]\n"));
@@ -459,6 +460,9 @@ fn unchanged_days_share_their_plan_tables() {
     for s in steps {
         assert!(std::sync::Arc::ptr_eq(&s.cost, &steps[0].cost));
         assert!(std::sync::Arc::ptr_eq(&s.price, &steps[0].price));
+        assert!(std::sync::Arc::ptr_eq(&s.penalty, &steps[0].penalty));
+        // A has no storage: its zero volume and rates are one table.
+        assert!(std::sync::Arc::ptr_eq(&s.storage, &steps[0].storage));
     }
     // Shared tables hold the same values as tables of their own would.
     let cut = &steps[12].cap;

@@ -120,8 +120,8 @@ pub struct StepPlan {
     /// curtailment, competing-market, storage and bypass arcs are set by
     /// the simulator, production arcs from `production`; they are 0 here.
     ///
-    /// This table, `cost`, `price` and `stakes` are shared with the step
-    /// before where they are bit-identical to its
+    /// This table, `cost`, `price`, `storage`, `penalty` and `stakes` are
+    /// shared with the step before where they are bit-identical to its
     /// ([`StepPlan::share_with`]): in a daily calendar most days repeat the
     /// day before (production, which trends, is kept apart for that).
     pub cap: Shared<[f64]>,
@@ -141,17 +141,14 @@ pub struct StepPlan {
     pub competing: f64,
     /// Storage of each node: volume (GWh), injection and withdrawal rates
     /// (GWh per step) as the policy sets them.
-    pub storage: Vec<[f64; 3]>,
+    pub storage: Shared<[[f64; 3]]>,
     /// Fill the policy requires at the end of the step (fraction), if any,
     /// and the cost per MWh missing from it.
     pub target: Vec<Option<f64>>,
-    pub penalty: Vec<f64>,
+    pub penalty: Shared<[f64]>,
     pub solidarity: Solidarity,
     /// Stake of each (pipeline, company) in force, for exposure metrics.
     pub stakes: Shared<[Vec<(usize, f64)>]>,
-    /// Pipeline capacity before contract bookings and rights, GWh per step,
-    /// and scheduled-event availability of each pipeline (fraction).
-    pub pipeline_cap: Vec<f64>,
 }
 
 impl StepPlan {
@@ -170,6 +167,10 @@ impl StepPlan {
         share(&mut self.cap, &prev.cap, bits);
         share(&mut self.cost, &prev.cost, bits);
         share(&mut self.price, &prev.price, bits);
+        share(&mut self.penalty, &prev.penalty, bits);
+        share(&mut self.storage, &prev.storage, |a, b| {
+            a.iter().zip(b).all(|(x, y)| bits(x, y))
+        });
         share(&mut self.stakes, &prev.stakes, |a, b| {
             a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.0 == y.0 && bits(&x.1, &y.1))
         });

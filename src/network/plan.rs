@@ -316,7 +316,6 @@ impl Network {
             penalty,
             solidarity: p.solidarity,
             stakes: p.stakes.into(),
-            pipeline_cap,
         }
     }
 }
