@@ -282,9 +282,11 @@ impl ArcLists {
         l.dependency = (0..net.countries.len())
             .filter(|&c| net.dependency[c])
             .collect();
-        let same = |x: &[f64], y: &[f64]| {
-            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| a.to_bits() == b.to_bits())
-        };
+        // `Network::compile` shares a step's cost and price tables with the
+        // step before exactly when they are bit-identical
+        // (`StepPlan::share_with`), so sharing is sameness. A plan built
+        // another way only loses the shortcut: costs are then recomputed.
+        let same = std::sync::Arc::<[f64]>::ptr_eq;
         l.cost_class = Vec::with_capacity(net.steps.len());
         for (t, s) in net.steps.iter().enumerate() {
             let class = match t.checked_sub(1).map(|p| &net.steps[p]) {
