@@ -204,3 +204,86 @@ fn a_chain_of_bases_resolves_from_the_root() {
     assert_eq!((m.name.as_str(), m.trials), ("middle", 9));
     assert_eq!(m.policies.last().unwrap().id, "late");
 }
+
+/// The child's policies, with the base's `mandate` (a 90 % target) and
+/// `cut15` (a 15 % cut in industry and power from 2021).
+const POLICIES: &str = r#"extends = "base.toml"
+
+[[policy]]
+id = "mandate-cut"
+extends = "mandate"
+[[policy.measure]]
+type = "demand_reduction"
+share = "15 %"
+sectors = ["industry", "power"]
+start = "2021-01"
+[[policy.measure]]                 # overrides the inherited target from June 2021
+type = "storage_target"
+targets = [{ date = "11-01", fill = "80 %" }]
+start = "2021-06"
+
+[[policy]]
+id = "deeper"
+extends = "mandate-cut"
+
+[[policy]]
+id = "written-out"
+[[policy.measure]]
+type = "storage_target"
+targets = [{ date = "05-01", fill = "30 %" }, { date = "11-01", fill = "90 %" }]
+[[policy.measure]]
+type = "demand_reduction"
+share = "15 %"
+sectors = ["industry", "power"]
+start = "2021-01"
+[[policy.measure]]
+type = "storage_target"
+targets = [{ date = "11-01", fill = "80 %" }]
+start = "2021-06"
+
+[[policy]]
+id = "same-date"
+extends = "mandate"
+[[policy.measure]]                 # overrides the inherited target from the outset
+type = "storage_target"
+targets = [{ date = "11-01", fill = "80 %" }]
+"#;
+
+#[test]
+fn a_policy_takes_the_measures_of_the_policy_it_extends_first() {
+    let (_d, path) = with_child(POLICIES);
+    let (m, _) = load_file(&path).unwrap();
+    let measures = |id: &str| {
+        let p = m.policies.iter().find(|p| p.id == id).unwrap();
+        format!("{:?}", p.measures)
+    };
+    // The base's measures, then its own, in that order (so the own 80 %
+    // overrides the inherited 90 %); through a chain as well.
+    assert_eq!(measures("mandate-cut"), measures("written-out"));
+    assert_eq!(measures("deeper"), measures("written-out"));
+    assert_ne!(measures("mandate"), measures("written-out"));
+    // An own measure may override an inherited one from the same date
+    // (two of a policy's own may not): it comes after, so it applies.
+    let same = &m
+        .policies
+        .iter()
+        .find(|p| p.id == "same-date")
+        .unwrap()
+        .measures;
+    assert_eq!(same.len(), 2);
+    assert!(format!("{:?}", same[1]).contains("0.8"), "{:?}", same[1]);
+    // Inheriting is by id, after the files are merged: a child that
+    // replaces `mandate` changes what its extensions inherit.
+    let replaced = format!(
+        "{POLICIES}\n[[policy]]\nid = \"mandate\"\n[[policy.measure]]\ntype = \"storage_target\"\ntargets = [{{ date = \"11-01\", fill = \"70 %\" }}]\n"
+    );
+    let (_d, path) = with_child(&replaced);
+    let (m, _) = load_file(&path).unwrap();
+    let p = m.policies.iter().find(|p| p.id == "deeper").unwrap();
+    assert_eq!(p.measures.len(), 3);
+    assert!(
+        format!("{:?}", p.measures[0]).contains("0.7"),
+        "{:?}",
+        p.measures[0]
+    );
+}

@@ -704,6 +704,9 @@ pub struct Policy {
     pub label: Option<String>,
     #[serde(default)]
     pub description: String,
+    /// Id of a policy whose measures come first (this one's override them).
+    #[serde(default)]
+    pub extends: Option<At<String>>,
     /// Measures, applied in order; a later one overrides an earlier one.
     #[serde(default, rename = "measure")]
     pub measures: Vec<Measure>,

@@ -633,7 +633,12 @@ impl Ctx<'_> {
         let mut policies = Vec::new();
         for (i, p) in f.policies.iter().enumerate() {
             self.unique(&mut policy_ids, &p.id, "policy", i);
-            policies.push(self.policy(p, &ids, &mut contracts, &f.pipelines));
+        }
+        for (i, p) in f.policies.iter().enumerate() {
+            let pol = self
+                .inherited(&f.policies, &policy_ids, i)
+                .and_then(|base| self.policy(p, &base, &ids, &mut contracts, &f.pipelines));
+            policies.push(pol);
         }
         let baseline = self.lookup(&policy_ids, &s.baseline, "baseline policy");
         let focus = self.focus(&s.focus, &ids);

@@ -190,3 +190,62 @@ fn correlation_matrix_not_symmetric() {
         "weather correlation matrix is invalid: it is not symmetric: row 1 column 2 is 0.9 but row 2 column 1 is 0.8",
     );
 }
+
+// ---- Policies extending policies ----------------------------------------------
+
+#[test]
+fn a_policy_extends_only_a_policy_of_the_file() {
+    // `extends = ` is 10 characters; line 32 (after `id = "base"`).
+    let p = one(
+        &insert_after(31, "extends = \"nope\""),
+        32,
+        11,
+        "policy 'nope' is not defined",
+    );
+    assert!(p.help.unwrap().contains("base"));
+}
+
+#[test]
+fn a_cycle_of_policies_is_reported_by_each_of_its_policies() {
+    // base (line 32) extends b2, b2 (its extends on line 42) extends base;
+    // a third policy extending the cycle reports nothing of its own.
+    let text = insert_after(31, "extends = \"b2\"")
+        + "\n[[policy]]\nid = \"b2\"\nextends = \"base\"\n\n[[policy]]\nid = \"b3\"\nextends = \"b2\"\n";
+    let p = problems(&text);
+    let places: Vec<_> = p
+        .iter()
+        .map(|p| (p.line, p.column, p.message.as_str()))
+        .collect();
+    assert_eq!(
+        places,
+        [
+            (32, 11, "policy 'base' extends itself through this chain"),
+            (42, 11, "policy 'b2' extends itself through this chain"),
+        ],
+        "{p:#?}"
+    );
+}
+
+#[test]
+fn an_inherited_measure_is_checked_once_where_it_is_written() {
+    // The unknown type is in base (line 33); b2 inherits it and reports
+    // nothing more.
+    let text = measure("type = \"embargoo\"\ncountry = \"RU\"")
+        + "\n[[policy]]\nid = \"b2\"\nextends = \"base\"\n";
+    one(&text, 33, 8, "measure type 'embargoo' is not known");
+    // A policy's own measure may override an inherited one from the same
+    // date; two of its own on the same thing still conflict (b2's are on
+    // lines 49 and 55).
+    let own = "\n[[policy.measure]]\ntype = \"capacity\"\ntarget = \"p1\"\naction = \"set\"\nvalue = \"20 bcm/y\"\n";
+    let base =
+        measure("type = \"capacity\"\ntarget = \"p1\"\naction = \"set\"\nvalue = \"40 bcm/y\"")
+            + "\n[[policy]]\nid = \"b2\"\nextends = \"base\"\n";
+    load(&format!("{base}{own}")).unwrap();
+    let p = problems(&format!("{base}{own}{own}"));
+    assert_eq!((p.len(), p[0].line), (1, 55), "{p:#?}");
+    assert!(
+        p[0].message
+            .starts_with("measure conflicts with the measure on line 49 of policy 'b2'"),
+        "{p:#?}"
+    );
+}

@@ -3,17 +3,72 @@
 use super::*;
 
 impl Ctx<'_> {
+    /// The measures policy `i` inherits through `extends`, the most distant
+    /// base's first. An unknown id or a cycle is reported at the policy's
+    /// own `extends` (each policy of a cycle reports it once); a policy
+    /// whose base is broken further up the chain is left out silently, the
+    /// policy at fault reports it.
+    pub(super) fn inherited<'f>(
+        &mut self,
+        policies: &'f [Policy],
+        ids: &HashMap<String, usize>,
+        i: usize,
+    ) -> Option<Vec<&'f Measure>> {
+        let mut chain = vec![i];
+        while let Some(base) = &policies[chain[chain.len() - 1]].extends {
+            let own = chain.len() == 1;
+            let Some(&j) = ids.get(base.get()) else {
+                if own {
+                    let known: Vec<_> = policies.iter().map(|p| p.id.get().as_str()).collect();
+                    self.err(
+                        &base.span(),
+                        format!("policy '{}' is not defined", base.get()),
+                        format!("extends names a policy of this file: {}", known.join(", ")),
+                    );
+                }
+                return None;
+            };
+            if chain.contains(&j) {
+                if j == i {
+                    let own = policies[i].extends.as_ref().map_or(0..0, |e| e.span());
+                    self.err(
+                        &own,
+                        format!(
+                            "policy '{}' extends itself through this chain",
+                            policies[i].id.get()
+                        ),
+                        "one policy of the chain must not extend another",
+                    );
+                }
+                return None;
+            }
+            chain.push(j);
+        }
+        Some(
+            chain[1..]
+                .iter()
+                .rev()
+                .flat_map(|&j| &policies[j].measures)
+                .collect(),
+        )
+    }
+
+    /// Resolve policy `p`, whose measures follow those it inherits
+    /// (`base`). The inherited measures were checked with the policy that
+    /// defines them: their problems are reported there, once.
     pub(super) fn policy(
         &mut self,
         p: &Policy,
+        base: &[&Measure],
         ids: &Ids,
         contracts: &mut Vec<Option<ContractM>>,
         pipes: &[Pipeline],
     ) -> Option<PolicyM> {
         let mut measures = Vec::new();
         let mut spans = Vec::new();
+        let reported = self.problems.len();
         let mut ok = true;
-        for m in &p.measures {
+        for (k, m) in base.iter().copied().chain(&p.measures).enumerate() {
             match self.measure(m, ids, contracts) {
                 Some(x) => {
                     measures.push(x);
@@ -21,14 +76,20 @@ impl Ctx<'_> {
                 }
                 None => ok = false,
             }
+            if k + 1 == base.len() {
+                self.problems.truncate(reported);
+            }
         }
         if !ok {
             return None;
         }
-        // Later measures override earlier ones; two on the same thing from
-        // the same date are ambiguous unless both add.
-        for i in 0..measures.len() {
-            for j in 0..i {
+        let own = base.len();
+        // Later measures override earlier ones; two of the policy's own on
+        // the same thing from the same date are ambiguous unless both add
+        // (an own measure overriding an inherited one is what `extends` is
+        // for).
+        for i in own..measures.len() {
+            for j in own..i {
                 if measures[i].start == measures[j].start
                     && conflicts(&measures[i].kind, &measures[j].kind)
                 {
@@ -48,7 +109,7 @@ impl Ctx<'_> {
                 }
             }
         }
-        for (m, span) in measures.iter().zip(&spans) {
+        for (k, (m, span)) in measures.iter().zip(&spans).enumerate() {
             if let MeasureKind::Stake {
                 pipeline,
                 company,
@@ -65,7 +126,9 @@ impl Ctx<'_> {
                     .filter(|((p, _), _)| *p == pipeline)
                     .map(|(_, s)| s)
                     .sum();
-                if stakes.values().any(|&s| s < -1e-9) {
+                if k < own {
+                    // inherited: checked with the policy that defines it
+                } else if stakes.values().any(|&s| s < -1e-9) {
                     self.err(
                         span,
                         "stake measure leaves a company with a negative stake",
