@@ -16,9 +16,8 @@ impl Ctx<'_> {
     ) -> Option<Vec<&'f Measure>> {
         let mut chain = vec![i];
         while let Some(base) = &policies[chain[chain.len() - 1]].extends {
-            let own = chain.len() == 1;
             let Some(&j) = ids.get(base.get()) else {
-                if own {
+                if chain.len() == 1 {
                     let known: Vec<_> = policies.iter().map(|p| p.id.get().as_str()).collect();
                     self.err(
                         &base.span(),
@@ -30,9 +29,9 @@ impl Ctx<'_> {
             };
             if chain.contains(&j) {
                 if j == i {
-                    let own = policies[i].extends.as_ref().map_or(0..0, |e| e.span());
+                    let at = policies[i].extends.as_ref().map_or(0..0, |e| e.span());
                     self.err(
-                        &own,
+                        &at,
                         format!(
                             "policy '{}' extends itself through this chain",
                             policies[i].id.get()
