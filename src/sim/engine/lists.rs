@@ -95,6 +95,14 @@ pub(super) struct ArcLists {
     /// Per step: the first step with bit-identical `cost` and `price`
     /// vectors among the run of equal steps ending here.
     pub cost_class: Vec<usize>,
+    /// Arcs with a market-price part in some step, ascending: within a cost
+    /// class only their costs follow the price draw.
+    pub priced: Vec<usize>,
+    /// Arcs whose capacity is the plan's times random factors (or set from
+    /// production and storage rates), ascending: every other arc's capacity
+    /// is set from demand, storage volumes or the competing market's curve
+    /// in every step.
+    pub scaled: Vec<usize>,
 }
 
 impl ArcLists {
@@ -297,6 +305,32 @@ impl ArcLists {
             };
             l.cost_class.push(class);
         }
+        let mut priced = vec![false; net.arcs.len()];
+        for (t, s) in net.steps.iter().enumerate() {
+            if l.cost_class[t] == t {
+                for (p, &x) in priced.iter_mut().zip(s.price.iter()) {
+                    *p |= x != 0.0;
+                }
+            }
+        }
+        l.priced = (0..net.arcs.len()).filter(|&a| priced[a]).collect();
+        l.scaled = net
+            .arcs
+            .iter()
+            .enumerate()
+            .filter(|(_, arc)| {
+                !matches!(
+                    arc.kind,
+                    ArcKind::Demand { .. }
+                        | ArcKind::Curtail { .. }
+                        | ArcKind::Competing(_)
+                        | ArcKind::Keep { .. }
+                        | ArcKind::Level(_)
+                        | ArcKind::Bypass
+                )
+            })
+            .map(|(a, _)| a)
+            .collect();
         l
     }
 }

@@ -62,19 +62,29 @@ impl Engine<'_> {
         // values would be the same; skipping keeps the pass off the hot
         // path). The first non-finite cost is remembered so that errors are
         // reported in the order of a single pass over the arcs.
+        // Within a cost class only the arcs with a price part follow the
+        // draw; the others keep the values computed for the class.
         let key = (self.lists.cost_class[t], draws.price.to_bits());
         let mut bad_cost = None;
         if self.cost_key != Some(key) {
+            let same_class = self.cost_key.is_some_and(|(c, _)| c == key.0);
             self.cost_key = None;
             let shock = draws.price - 1.0;
-            for (a, (ci, p)) in self.cost.iter_mut().zip(&mut self.price).enumerate() {
+            let arcs = self.cost.len();
+            let mut convert = |a: usize| {
                 let cost = plan.cost[a] + plan.price[a] * shock;
                 if !cost.is_finite() {
                     bad_cost = Some(a);
-                    break;
+                    return false;
                 }
-                *p = cost;
-                *ci = round_i64(cost * COST_SCALE);
+                self.price[a] = cost;
+                self.cost[a] = round_i64(cost * COST_SCALE);
+                true
+            };
+            if same_class {
+                self.lists.priced.iter().all(|&a| convert(a));
+            } else {
+                (0..arcs).all(convert);
             }
             if bad_cost.is_none() {
                 self.cost_key = Some(key);
@@ -109,13 +119,9 @@ impl Engine<'_> {
         for (q, &(o, _)) in self.lists.pairs.iter().enumerate() {
             f.push(draws.origin[o] * draws.delivery[q]);
         }
-        for ((c, &base), &(i, j)) in self
-            .capf
-            .iter_mut()
-            .zip(plan.cap.iter())
-            .zip(&self.lists.factor)
-        {
-            *c = base * f[i as usize] * f[j as usize];
+        for &a in &self.lists.scaled {
+            let (i, j) = self.lists.factor[a];
+            self.capf[a] = plan.cap[a] * f[i as usize] * f[j as usize];
         }
         for &(a, n) in &self.lists.production {
             self.capf[a] = plan.production[n];
@@ -141,13 +147,14 @@ impl Engine<'_> {
             self.capf[withdraw] = level.min(w * out_rate);
             self.capf[inject] = i * in_rate;
         }
-        for (a, (ci, &c)) in self.cap.iter_mut().zip(&self.capf).enumerate() {
+        for &a in &self.lists.scaled {
+            let c = self.capf[a];
             if !c.is_finite() || c > 1e12 {
                 return Err(numeric(a));
             }
             // A truncating cast is floor for c >= 0; below 0 both give a
             // value <= 0, which `max(0)` turns into 0 either way.
-            *ci = ((c * MWH_PER_GWH) as i64).max(0);
+            self.cap[a] = ((c * MWH_PER_GWH) as i64).max(0);
         }
         if bad_cost.is_some() {
             return Err(numeric(usize::MAX));
