@@ -1,7 +1,8 @@
 //! `gasdep backtest` (issue 14): the measures of an observed-data file on a
 //! hand-solved daily scenario, the shipped 2009 replay measured the same
-//! way as an independent sum over the deterministic run, and bad observed
-//! files refused with exit code 2.
+//! way as an independent sum over the deterministic run, the checks run on
+//! a variant scenario (the shipped observed-weather one among them), and
+//! bad observed files refused with exit code 2.
 
 mod common;
 
@@ -159,6 +160,76 @@ fn backtest_measures_a_hand_solved_cut() {
     // Observed and source printed beside the model.
     let r = row(&out, "share", "all");
     assert_eq!((r[4].as_str(), r[5].as_str()), ("all of it", "by hand"));
+}
+
+/// `--scenario` runs the file's checks on a variant: the cut at half
+/// severity leaves 75 GWh/d of the 150 GWh/d pipeline, so A lacks
+/// 14 × 25 = 350 GWh in the cut; the observed file's own scenario is not
+/// read, and a variant that does not load is an input error.
+#[test]
+fn backtest_runs_the_checks_on_another_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("case.toml"), CASE).unwrap();
+    let half = dir.path().join("half.toml");
+    std::fs::write(
+        &half,
+        "extends = \"case.toml\"\n[[event]]\nid = \"cut\"\ntarget = \"x-a\"\n\
+         start = \"2016-01-10\"\nend = \"2016-01-24\"\nseverity = \"50 %\"\n",
+    )
+    .unwrap();
+    let obs = dir.path().join("obs.toml");
+    std::fs::write(&obs, OBSERVED).unwrap();
+    let (obs, half) = (obs.to_str().unwrap(), half.to_str().unwrap());
+    let o = run_ok(&["backtest", obs, "--scenario", half]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    let cut = number(&row(&out, "cut", "A")[3]);
+    // Printed to 0.01 bcm (0.03), not rounded away to 0.
+    assert!(
+        (cut - 350.0 / 10_900.0).abs() <= 0.005 && cut > 0.0,
+        "{cut}"
+    );
+    assert!(
+        out.contains("half.toml") && out.contains("--scenario"),
+        "{out}"
+    );
+    std::fs::remove_file(dir.path().join("case.toml")).unwrap();
+    let o = gasdep(&["backtest", obs, "--scenario", half]);
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{e}");
+    assert!(e.contains("case.toml") && !e.contains("panicked"), "{e}");
+}
+
+/// The shipped observed-weather variant (2022 and 2023 milder than 2021,
+/// by Eurostat's degree days) against the scenario at normal weather: less
+/// EU demand in both years and fuller storage after the 2022 summer, as
+/// docs/validation.md reports.
+#[test]
+fn observed_weather_lowers_demand_and_fills_storage() {
+    let obs = "scenarios/observed/eu-2022-cutoff.toml";
+    let normal = run_ok(&["backtest", obs]);
+    let mild = run_ok(&[
+        "backtest",
+        obs,
+        "--scenario",
+        "scenarios/examples/eu-2022-observed-weather.toml",
+    ]);
+    let (normal, mild) = (
+        String::from_utf8_lossy(&normal.stdout),
+        String::from_utf8_lossy(&mild.stdout),
+    );
+    let eu = "all but NO, UK, UA";
+    let as_done = |out: &str, label: &str| number(&row(out, label, eu)[3]);
+    for year in ["2022", "2023"] {
+        let label = format!("EU consumption, {year}");
+        let (n, m) = (as_done(&normal, &label), as_done(&mild, &label));
+        assert!(m < n - 2.0, "{label}: {m} against {n}");
+    }
+    let label = "EU storage fill, 1 November 2022";
+    let (n, m) = (as_done(&normal, label), as_done(&mild, label));
+    assert!(m > n + 2.0, "{label}: {m} against {n}");
+    // Before the spells start the runs are the same.
+    let label = "EU-27 consumption, 2021";
+    assert_eq!(as_done(&normal, label), as_done(&mild, label));
 }
 
 #[test]

@@ -61,19 +61,24 @@ pub struct Report {
     pub rows: Vec<Row>,
 }
 
-/// Run the backtest described by the observed file at `path`.
-pub fn run_file(path: &Path) -> Result<Report, BacktestError> {
+/// Run the backtest described by the observed file at `path`, on its own
+/// scenario or on `scenario` instead (a variant of it: another weather,
+/// another calibration; it must have the file's policies and nodes).
+pub fn run_file(path: &Path, scenario: Option<&Path>) -> Result<Report, BacktestError> {
     let text = std::fs::read_to_string(path).map_err(|source| BacktestError::Io {
         path: path.to_path_buf(),
         source,
     })?;
     let (header, checks) = observed::parse(&text, path).map_err(BacktestError::Observed)?;
-    let scen = tidy(
-        &path
-            .parent()
-            .unwrap_or(Path::new("."))
-            .join(&header.scenario),
-    );
+    let scen = match scenario {
+        Some(s) => s.to_path_buf(),
+        None => tidy(
+            &path
+                .parent()
+                .unwrap_or(Path::new("."))
+                .join(&header.scenario),
+        ),
+    };
     let model = scenario::load(&scen).map_err(|e| {
         BacktestError::Observed(format!(
             "{}: its scenario does not load:\n{e}",
@@ -320,7 +325,9 @@ fn num(v: f64, unit: &str) -> String {
     if !v.is_finite() {
         return "–".into();
     }
-    let v = if v.abs() < 0.05 { 0.0 } else { v };
+    // Below half the last printed digit print 0, not "-0.00".
+    let half = if unit == "%" { 0.5 } else { 0.005 };
+    let v = if v.abs() < half { 0.0 } else { v };
     if unit == "%" {
         format!("{v:.0} %")
     } else if v.abs() >= 10.0 {

@@ -82,6 +82,10 @@ pub enum Command {
     Backtest {
         /// Observed-data files (default: every `*.toml` in scenarios/observed).
         files: Vec<PathBuf>,
+        /// Run the checks on this scenario instead of the one each observed
+        /// file names (a variant of it, e.g. with observed weather).
+        #[arg(long, value_name = "FILE")]
+        scenario: Option<PathBuf>,
     },
     /// Morris and Sobol sensitivity of outputs to the [[uncertain]] inputs.
     Sensitivity(sensitivity::SensitivityArgs),
@@ -244,7 +248,7 @@ pub fn main_with(cli: Cli, command_line: String) -> i32 {
             charts,
         } => merge::merge(&shards, out, force, quiet, charts, command_line),
         Command::Compare(args) => compare::compare(args),
-        Command::Backtest { files } => backtest(&files),
+        Command::Backtest { files, scenario } => backtest(&files, scenario.as_deref()),
         Command::Sensitivity(args) => sensitivity::sensitivity(args, command_line),
     };
     output::finish(result)
@@ -253,7 +257,7 @@ pub fn main_with(cli: Cli, command_line: String) -> i32 {
 /// Where `gasdep backtest` looks without arguments.
 pub const OBSERVED_DIR: &str = "scenarios/observed";
 
-fn backtest(files: &[PathBuf]) -> Result<(), Failure> {
+fn backtest(files: &[PathBuf], scenario: Option<&Path>) -> Result<(), Failure> {
     let files = if files.is_empty() {
         let dir = Path::new(OBSERVED_DIR);
         let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -275,11 +279,13 @@ fn backtest(files: &[PathBuf]) -> Result<(), Failure> {
     } else {
         files.to_vec()
     };
+    let flag = scenario.map_or(String::new(), |s| format!(" --scenario {}", s.display()));
     for f in &files {
         let started = Instant::now();
-        let report = crate::backtest::run_file(f).map_err(|e| Failure::Input(e.to_string()))?;
+        let report =
+            crate::backtest::run_file(f, scenario).map_err(|e| Failure::Input(e.to_string()))?;
         output::out(&format!(
-            "{}\n(deterministic run of {} in {:.1} s; `gasdep backtest {}`)\n\n",
+            "{}\n(deterministic run of {} in {:.1} s; `gasdep backtest {}{flag}`)\n\n",
             report.markdown(),
             report.scenario.display(),
             started.elapsed().as_secs_f64(),
