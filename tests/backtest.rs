@@ -324,4 +324,8 @@ fn bad_observed_files_exit_2_with_the_place() {
     }
     let o = gasdep(&["backtest", "--bogus"]);
     assert_eq!(o.status.code(), Some(2));
+    // A variant scenario needs the observed files it is checked against.
+    let o = gasdep(&["backtest", "--scenario", "case.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("FILES"), "{}", stderr(&o));
 }

@@ -84,7 +84,7 @@ pub enum Command {
         files: Vec<PathBuf>,
         /// Run the checks on this scenario instead of the one each observed
         /// file names (a variant of it, e.g. with observed weather).
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", requires = "files")]
         scenario: Option<PathBuf>,
     },
     /// Morris and Sobol sensitivity of outputs to the [[uncertain]] inputs.
