@@ -287,3 +287,22 @@ fn a_policy_takes_the_measures_of_the_policy_it_extends_first() {
         p.measures[0]
     );
 }
+
+/// `[[demand_shift]]`s are matched by id like events: a child replaces one
+/// and removes another of its base.
+#[test]
+fn demand_shifts_are_replaced_and_removed_by_id() {
+    let (dir, _) = with_child("");
+    let mid = "extends = \"base.toml\"\n\n[[demand_shift]]\nid = \"a\"\nstart = \"2021-03\"\nscale = \"90 %\"\n\n[[demand_shift]]\nid = \"b\"\nsectors = [\"power\"]\nstart = \"2021-04\"\nscale = \"120 %\"\n";
+    std::fs::write(dir.path().join("mid.toml"), mid).unwrap();
+    let (m, _) = load_file(&dir.path().join("mid.toml")).unwrap();
+    assert_eq!(m.demand_shifts.len(), 2);
+    let child = "extends = \"mid.toml\"\nremove = [\"demand_shift:b\"]\n\n[[demand_shift]]\nid = \"a\"\nstart = \"2021-03\"\nscale = \"80 %\"\n";
+    let path = dir.path().join("child.toml");
+    std::fs::write(&path, child).unwrap();
+    let (m, _) = load_file(&path).unwrap();
+    assert_eq!(m.demand_shifts.len(), 1, "{:?}", m.demand_shifts);
+    assert_eq!(m.demand_shifts[0].id, "a");
+    assert!((m.demand_shifts[0].scale - 0.8).abs() < 1e-12);
+    assert_eq!(m.demand_shifts[0].sectors, [true; 3]);
+}

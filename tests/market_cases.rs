@@ -376,3 +376,112 @@ id = "base"
     close("tight: price at A (capped)", t.price[a], 500.0, 1e-9);
     close("tight: curtailment at A", t.curtailment[a][1], 0.0, TOL);
 }
+
+/// One node, 10 GWh/d of protected and 80 of industry demand all year (no
+/// weather, flat profile), RU 100 GWh/d at 20 EUR/MWh and NO without limit
+/// at 40; storage of 10,000 GWh, empty on 1 January, injection 20 GWh/d.
+/// `shift` is a `[[demand_shift]]` body. Without one, 90 < 100: the price
+/// is RU's 20 all year and storage has no reason to inject.
+fn shifted(shift: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "shifted"
+start = "2021-01"
+end = "2021-12"
+baseline = "base"
+
+[[node]]
+id = "A"
+demand = {{ protected = "10 GWh/d", industry = "80 GWh/d", power = "0 GWh/d", weather_sensitivity = "0 %", profile = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1] }}
+storage = {{ volume = "10000 GWh", injection = "20 GWh/d", withdrawal = "60 GWh/d", initial_fill = "0 %", withdrawal_knee = "0 %" }}
+
+[[origin]]
+id = "RU"
+country = "RU"
+kind = "pipe"
+price = "20 EUR/MWh"
+capacity = "100 GWh/d"
+
+[[origin]]
+id = "NO"
+country = "NO"
+kind = "pipe"
+price = "40 EUR/MWh"
+capacity = "1000 GWh/d"
+
+[[pipeline]]
+id = "ru-a"
+from = "RU"
+to = "A"
+capacity = "1000 GWh/d"
+
+[[pipeline]]
+id = "no-a"
+from = "NO"
+to = "A"
+capacity = "1000 GWh/d"
+
+[[policy]]
+id = "base"
+
+[[demand_shift]]
+{shift}
+"#
+    )
+}
+
+/// Industry demand at 150 % from 16 December: December's industry demand
+/// is 80 · 15 + 120 · 16 = 3,120 GWh (the shift covers 16 of its 31
+/// days), protected stays 310, November is untouched (2,400). Announced
+/// only when it starts, the storage valuation does not see it coming:
+/// storage stays empty through November and the extra 20 GWh/d of the
+/// second half of December (above RU's 100) come from NO, whose 40 EUR/MWh
+/// sets December's price. Known from January, the valuation sees winter
+/// gas worth NO's 40 against RU's 20 now and stores ahead of it: storage
+/// holds gas at the end of November and December buys less from NO.
+#[test]
+fn a_demand_shift_scales_demand_on_its_days_and_is_foreseen_once_announced() {
+    let body = |announced: &str| {
+        format!(
+            "id = \"industry-up\"\nsectors = [\"industry\"]\nstart = \"2021-12-16\"\nscale = \"150 %\"\n{announced}"
+        )
+    };
+    let (prep, outs) = run(&shifted(&body("")));
+    let a = node(&prep, "A");
+    let o = &outs[0];
+    close("December industry demand", o[11].demand[a][1], 3120.0, TOL);
+    close("December protected demand", o[11].demand[a][0], 310.0, TOL);
+    close("November industry demand", o[10].demand[a][1], 2400.0, TOL);
+    for (m, s) in o.iter().take(11).enumerate() {
+        close(
+            &format!("level, end of month {}", m + 1),
+            s.level[a],
+            0.0,
+            TOL,
+        );
+    }
+    close("December price", o[11].price[a], 40.0, 1e-9);
+    let no = |outs: &[StepOut]| outs[11].imports[a] - 100.0 * 31.0;
+    close("NO gas in December", no(o), 3430.0 - 3100.0, TOL);
+
+    let (_, foreseen) = run(&shifted(&body("announced = \"2021-01\"")));
+    let f = &foreseen[0];
+    close(
+        "December industry demand, foreseen",
+        f[11].demand[a][1],
+        3120.0,
+        TOL,
+    );
+    assert!(
+        f[10].level[a] > 100.0,
+        "a foreseen shift is stored for: level at the end of November {}",
+        f[10].level[a]
+    );
+    assert!(
+        no(f) < no(o) - 100.0,
+        "stored gas replaces NO's in December: {} against {}",
+        no(f),
+        no(o)
+    );
+}

@@ -28,6 +28,15 @@ impl Network {
                 demand[n][s] = p.demand[n][s] * g * shape[s] * days * (1.0 - p.reduction[n][s]);
             }
         }
+        // Dated shifts of reference demand, by the share of the step they cover.
+        for sh in &model.demand_shifts {
+            let f = 1.0 + (sh.scale - 1.0) * overlap(day, days, sh.start, sh.end);
+            for &n in &sh.nodes {
+                for (d, _) in demand[n].iter_mut().zip(sh.sectors).filter(|(_, on)| *on) {
+                    *d *= f;
+                }
+            }
+        }
         // Scheduled events: availability of each target over the step.
         let mut pipe_avail = vec![1.0; model.pipelines.len()];
         let mut origin_avail = vec![1.0; model.origins.len()];

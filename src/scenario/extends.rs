@@ -33,7 +33,7 @@ pub const MAX_CHAIN: usize = 8;
 
 /// Array tables whose elements are matched by `id`, and `uncertain`, by
 /// `path`.
-const KEYED: [(&str, &str); 9] = [
+const KEYED: [(&str, &str); 10] = [
     ("node", "id"),
     ("origin", "id"),
     ("company", "id"),
@@ -41,6 +41,7 @@ const KEYED: [(&str, &str); 9] = [
     ("contract", "id"),
     ("disruption", "id"),
     ("event", "id"),
+    ("demand_shift", "id"),
     ("policy", "id"),
     ("uncertain", "path"),
 ];

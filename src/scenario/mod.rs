@@ -8,6 +8,7 @@ pub mod extends;
 pub mod input;
 pub mod model;
 pub mod model_daily;
+pub mod model_shift;
 pub mod resolved;
 pub mod time;
 pub mod uncertain;

@@ -113,6 +113,9 @@ pub struct ScenarioFile {
     /// a stress such as the 1-in-20 week of Regulation (EU) 2017/1938, Art. 6.
     #[serde(default, rename = "spell")]
     pub spells: Vec<super::model_daily::Spell>,
+    /// Dated changes of reference demand in every trial and policy.
+    #[serde(default, rename = "demand_shift")]
+    pub demand_shifts: Vec<super::model_shift::DemandShift>,
     /// Named policies; one of them is the baseline.
     #[serde(default, rename = "policy")]
     pub policies: Vec<Policy>,

@@ -66,6 +66,8 @@ pub struct Model {
     pub calendar: super::calendar::CalendarM,
     /// Weather imposed on dates (in every trial).
     pub spells: Vec<super::calendar::SpellM>,
+    /// Dated changes of reference demand (in every trial and policy).
+    pub demand_shifts: Vec<DemandShiftM>,
     /// `[[uncertain]]` inputs with the text they are drawn into (`None`
     /// without any).
     pub uncertain: Option<std::sync::Arc<super::uncertain::UncertainSet>>,
@@ -240,6 +242,27 @@ pub struct DisruptionM {
     pub hazard_grid: Vec<f64>,
     /// Whether the storage valuation expects it.
     pub anticipated: bool,
+}
+
+/// A dated change of reference demand: `scale` × the demand of `sectors`
+/// at `nodes` on the days `[start, end)`.
+#[derive(Debug, Clone)]
+pub struct DemandShiftM {
+    pub id: String,
+    pub nodes: Vec<usize>,
+    pub sectors: [bool; 3],
+    pub start: Day,
+    pub end: Option<Day>,
+    pub scale: f64,
+    /// When the market learns of it (`None`: when it starts).
+    pub announced: Option<Day>,
+}
+
+impl DemandShiftM {
+    /// First day the market knows of the shift.
+    pub fn known_from(&self) -> Day {
+        self.announced.unwrap_or(self.start)
+    }
 }
 
 #[derive(Debug, Clone)]

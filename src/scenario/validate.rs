@@ -32,6 +32,7 @@ pub use uncertain::MAX_UNCERTAIN;
 
 use super::error::{Locator, Problem, ScenarioError};
 use super::model::*;
+use super::model_shift::DemandShift;
 use super::resolved::*;
 use super::time::{Day, parse_date, parse_month_day};
 use super::units::{DEFAULT_GCV_KWH_PER_M3, Dimension, UnitError, limit, parse};
@@ -607,6 +608,7 @@ impl Ctx<'_> {
             self.calendar_step_limit((start, end), step, c, &s.end.span());
         }
         let spells = self.spells(f, &ids);
+        let demand_shifts = self.demand_shifts(&f.demand_shifts, &ids);
         let weather = self.weather(
             f.uncertainty.weather.as_ref(),
             f.nodes.len(),
@@ -688,6 +690,7 @@ impl Ctx<'_> {
             focus: focus?,
             calendar: calendar?,
             spells: spells?,
+            demand_shifts: demand_shifts?,
             uncertain: uncertain?,
         })
     }

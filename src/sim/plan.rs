@@ -4,7 +4,7 @@
 //!
 //! The plan is the policy's run without uncertainty (every random factor
 //! at its expected value) knowing only what is known at the start: the
-//! scheduled `[[event]]`s and the measures with an `announced` date later
+//! scheduled `[[event]]`s and `[[demand_shift]]`s and the measures with an `announced` date later
 //! than the start are left out, as the storage valuation leaves them out
 //! until they are announced ([`super::water`]). So a pipeline that an
 //! unforeseen event stops (a sanction, a supplier's cut-off) or a random
@@ -22,6 +22,7 @@ pub fn planned_flows(model: &Model, net: &Network) -> Result<Vec<Vec<f64>>, Step
     let start = model.start;
     let mut m = model.clone();
     m.events.retain(|e| e.known_from() <= start);
+    m.demand_shifts.retain(|d| d.known_from() <= start);
     m.policies[net.policy]
         .measures
         .retain(|x| x.known_from() <= start);

@@ -14,8 +14,9 @@
 //! linear in the starting levels); its slope between grid points is the
 //! water value of that band at the start of `t`, i.e. at the end of `t − 1`.
 //!
-//! Scheduled events (and measures with an `announced` date) are not foreseen: each step is valued knowing only the
-//! events that have begun by its end (see [`value_storage`]).
+//! Scheduled events and demand shifts (and measures with an `announced`
+//! date) are not foreseen: each step is valued knowing only what is
+//! announced by its end (see [`value_storage`]).
 //!
 //! The horizon's end has no natural terminal value: the last year is solved
 //! [`TERMINAL_PASSES`] times, each time starting from the values it gave for
@@ -69,8 +70,8 @@ impl Default for WaterOptions {
 /// Compute `net.water` (one row of band values per step) for `net`'s
 /// policy. Without storage the table stays 0.
 ///
-/// Scheduled `[[event]]`s are not foreseen before they are announced
-/// (`announced`, by default their start), nor are measures with an
+/// Scheduled `[[event]]`s and `[[demand_shift]]`s are not foreseen before
+/// they are announced (`announced`, by default their start), nor are measures with an
 /// `announced` date (measures without one are plans, known from the
 /// outset, as are the file's schedules and stages): the values used in a
 /// step come from a valuation that knows only what is announced by the end
@@ -109,6 +110,15 @@ pub fn value_storage(
         net.water = informed_values(model, net, &worlds, months, &memory, opts.reuse)?;
     }
     Ok(())
+}
+
+/// The elements of `all` whose flag in `known` is set.
+fn known_only<T: Clone>(all: &[T], known: &[bool]) -> Vec<T> {
+    all.iter()
+        .zip(known)
+        .filter(|(_, k)| **k)
+        .map(|(x, _)| x.clone())
+        .collect()
 }
 
 /// Demand memory at the start of each step of a run without uncertainty.
@@ -152,6 +162,7 @@ fn informed_values(
             .events
             .iter()
             .map(|e| e.known_from().0 < end)
+            .chain(model.demand_shifts.iter().map(|d| d.known_from().0 < end))
             .chain(policy.measures.iter().map(|m| m.known_from().0 < end))
             .collect()
     };
@@ -171,22 +182,12 @@ fn informed_values(
         let informed_model = if k.iter().all(|&x| x) {
             None
         } else {
-            let (ke, km) = k.split_at(model.events.len());
+            let (ke, k) = k.split_at(model.events.len());
+            let (kd, km) = k.split_at(model.demand_shifts.len());
             let mut m = model.clone();
-            m.events = model
-                .events
-                .iter()
-                .zip(ke)
-                .filter(|(_, known)| **known)
-                .map(|(e, _)| e.clone())
-                .collect();
-            m.policies[net.policy].measures = policy
-                .measures
-                .iter()
-                .zip(km)
-                .filter(|(_, known)| **known)
-                .map(|(x, _)| x.clone())
-                .collect();
+            m.events = known_only(&model.events, ke);
+            m.demand_shifts = known_only(&model.demand_shifts, kd);
+            m.policies[net.policy].measures = known_only(&policy.measures, km);
             Some(m)
         };
         let informed = match &informed_model {

@@ -134,4 +134,5 @@ mod limits;
 mod measures;
 mod quantities;
 mod references;
+mod shifts;
 mod syntax;

@@ -1,6 +1,12 @@
-//! Checks of `[[disruption]]` and `[[event]]` tables: durations, hazards, dates, announcements.
+//! Checks of `[[disruption]]`, `[[event]]` and `[[demand_shift]]` tables:
+//! durations, hazards, dates, announcements.
 
 use super::*;
+
+/// Most demand shifts a scenario may list.
+pub const MAX_SHIFTS: usize = 1_000;
+/// Largest `scale` of a demand shift (a share).
+const MAX_SHIFT_SCALE: f64 = 10.0;
 
 impl Ctx<'_> {
     pub(super) fn duration(&mut self, d: &Duration) -> Option<DurationDist> {
@@ -189,6 +195,70 @@ impl Ctx<'_> {
             end: end?,
             severity: severity?,
             announced,
+        })
+    }
+
+    /// `[[demand_shift]]` tables.
+    pub(super) fn demand_shifts(
+        &mut self,
+        shifts: &[DemandShift],
+        ids: &Ids,
+    ) -> Option<Vec<DemandShiftM>> {
+        if let Some(s) = shifts.get(MAX_SHIFTS) {
+            self.err(
+                &s.start.span(),
+                format!(
+                    "the scenario has {} demand shifts, more than the {MAX_SHIFTS} allowed",
+                    shifts.len()
+                ),
+                "merge shifts that cover the same days",
+            );
+            return None;
+        }
+        let out: Vec<Option<DemandShiftM>> = shifts
+            .iter()
+            .enumerate()
+            .map(|(i, s)| self.demand_shift(s, ids, i))
+            .collect();
+        out.into_iter().collect()
+    }
+
+    fn demand_shift(&mut self, s: &DemandShift, ids: &Ids, i: usize) -> Option<DemandShiftM> {
+        let start = self.date(&s.start, "start");
+        let end = self.opt_date(&s.end, "end");
+        if let (Some(a), Some(Some(b)), Some(x)) = (start, end, &s.end)
+            && b <= a
+        {
+            self.err(
+                &x.span(),
+                "demand shift ends before it starts",
+                "end is the first day back to normal",
+            );
+        }
+        let scale = self.qpos(&s.scale, Dimension::Share, "scale");
+        if let Some(v) = scale
+            && v > MAX_SHIFT_SCALE
+        {
+            self.err(
+                &s.scale.span(),
+                format!("scale {} is more than ten times the demand", s.scale.text()),
+                "scale is the shifted demand as a share of the unshifted, e.g. \"92 %\"",
+            );
+        }
+        let sectors = self.sector_mask(&s.sectors);
+        let nodes = self.node_list(&s.nodes, ids);
+        let announced = self.announced(&s.announced, start);
+        Some(DemandShiftM {
+            id: s
+                .id
+                .as_ref()
+                .map_or_else(|| format!("demand-shift-{}", i + 1), |x| x.get().clone()),
+            nodes: nodes?,
+            sectors: sectors?,
+            start: start?,
+            end: end?,
+            scale: scale.filter(|&v| v <= MAX_SHIFT_SCALE)?,
+            announced: announced?,
         })
     }
 

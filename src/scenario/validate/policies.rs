@@ -408,20 +408,7 @@ impl Ctx<'_> {
                     return None;
                 }
                 let share = self.share(m.share.as_ref()?, "share")?;
-                let mut sectors = [m.sectors.is_none(); 3];
-                for s in m.sectors.iter().flatten() {
-                    match SECTOR_NAMES.iter().position(|n| n == s.get()) {
-                        Some(i) => sectors[i] = true,
-                        None => {
-                            self.err(
-                                &s.span(),
-                                format!("sector '{}' is not known", s.get()),
-                                "use protected, industry or power",
-                            );
-                            return None;
-                        }
-                    }
-                }
+                let sectors = self.sector_mask(&m.sectors)?;
                 let nodes = self.node_list(&m.nodes, ids)?;
                 MeasureKind::DemandReduction {
                     share,
@@ -516,6 +503,26 @@ impl Ctx<'_> {
             end: end?,
             announced,
         })
+    }
+
+    /// `sectors = [...]`: which of the three sectors a list names (all
+    /// without one).
+    pub(super) fn sector_mask(&mut self, sectors: &Option<Vec<At<String>>>) -> Option<[bool; 3]> {
+        let mut mask = [sectors.is_none(); 3];
+        for s in sectors.iter().flatten() {
+            match SECTOR_NAMES.iter().position(|n| n == s.get()) {
+                Some(i) => mask[i] = true,
+                None => {
+                    self.err(
+                        &s.span(),
+                        format!("sector '{}' is not known", s.get()),
+                        "use protected, industry or power",
+                    );
+                    return None;
+                }
+            }
+        }
+        Some(mask)
     }
 
     pub(super) fn node_list(
