@@ -201,11 +201,12 @@ fn backtest_runs_the_checks_on_another_scenario() {
 }
 
 /// The shipped observed-weather variant (2022 and 2023 milder than 2021,
-/// by Eurostat's degree days) against the scenario at normal weather: less
+/// by Eurostat's degree days) against the scenario at normal weather, and
+/// the observed-drivers variant against the weather alone. Weather: less
 /// EU demand in both years and fuller storage after the 2022 summer, as
 /// docs/validation.md reports.
 #[test]
-fn observed_weather_lowers_demand_and_fills_storage() {
+fn observed_weather_and_power_drivers_move_the_backtest_their_way() {
     let obs = "scenarios/observed/eu-2022-cutoff.toml";
     let normal = run_ok(&["backtest", obs]);
     let mild = run_ok(&[
@@ -231,6 +232,30 @@ fn observed_weather_lowers_demand_and_fills_storage() {
     // Before the spells start the runs are the same.
     let label = "EU-27 consumption, 2021";
     assert_eq!(as_done(&normal, label), as_done(&mild, label));
+
+    // The observed-drivers variant adds the power sector's shifts to the
+    // mild weather: 13.5 % more gas for power in 2022 (nuclear and hydro
+    // down), 11.7 % less in 2024 (renewables up). Against the weather alone:
+    // more demand and a higher price in 2022, a lower price in 2024, and
+    // 2021 untouched (the shifts start in 2022, announced when they start).
+    let drivers = run_ok(&[
+        "backtest",
+        obs,
+        "--scenario",
+        "scenarios/examples/eu-2022-observed-drivers.toml",
+    ]);
+    let drivers = String::from_utf8_lossy(&drivers.stdout);
+    let label = "EU consumption, 2022";
+    let (m, d) = (as_done(&mild, label), as_done(&drivers, label));
+    assert!(d > m + 1.0, "{label}: {d} against {m}");
+    for (year, up) in [("2022", true), ("2024", false)] {
+        let label = format!("Price (TTF analogue), {year}");
+        let (m, d) = (as_done(&mild, &label), as_done(&drivers, &label));
+        assert!(if up { d > m + 5.0 } else { d < m - 2.0 }, "{label}: {d} against {m}");
+    }
+    for label in ["EU-27 consumption, 2021", "EU storage fill, 1 November 2021"] {
+        assert_eq!(as_done(&mild, label), as_done(&drivers, label), "{label}");
+    }
 }
 
 #[test]
