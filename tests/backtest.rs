@@ -251,9 +251,15 @@ fn observed_weather_and_power_drivers_move_the_backtest_their_way() {
     for (year, up) in [("2022", true), ("2024", false)] {
         let label = format!("Price (TTF analogue), {year}");
         let (m, d) = (as_done(&mild, &label), as_done(&drivers, &label));
-        assert!(if up { d > m + 5.0 } else { d < m - 2.0 }, "{label}: {d} against {m}");
+        assert!(
+            if up { d > m + 5.0 } else { d < m - 2.0 },
+            "{label}: {d} against {m}"
+        );
     }
-    for label in ["EU-27 consumption, 2021", "EU storage fill, 1 November 2021"] {
+    for label in [
+        "EU-27 consumption, 2021",
+        "EU storage fill, 1 November 2021",
+    ] {
         assert_eq!(as_done(&mild, label), as_done(&drivers, label), "{label}");
     }
 }

@@ -73,3 +73,18 @@ fn announced_after_it_starts() {
         "announced 2020-04 is after the start",
     );
 }
+
+#[test]
+fn a_shift_scale_can_be_uncertain_and_both_ends_are_checked() {
+    let text = |max: &str| {
+        shift(&format!(
+            "id = \"s\"\nstart = \"2020-03\"\nscale = \"100 %\"\n\n[[uncertain]]\npath = \"demand_shift.s.scale\"\ndistribution = \"uniform\"\nmin = \"80 %\"\nmax = \"{max}\""
+        ))
+    };
+    load(&text("130 %")).unwrap();
+    let p = problems(&text("1500 %"));
+    assert!(
+        p.iter().any(|p| p.message.contains("more than ten times")),
+        "{p:#?}"
+    );
+}
