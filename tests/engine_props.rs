@@ -18,11 +18,16 @@
 //! - in cooperative mode, more capacity on one pipeline or more
 //!   liquefaction never raises the step's optimum (same storage state and
 //!   water values in).
+//!
+//! And the Monte Carlo worker's shortcut for policies that plan alike for
+//! their first steps (solved once, `sim::share`): the same results, bit
+//! for bit, as every policy solved from the start, with random weather.
 
 use gasdep::network::export::{StepMeta, problem_json, write_lp};
 use gasdep::scenario::load_str;
 use gasdep::sim::engine::{Draws, Engine, State, StepOut};
-use gasdep::sim::run::Prepared;
+use gasdep::sim::run::{Prepared, Worker};
+use gasdep::sim::share::Sharing;
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
 use proptest::prelude::*;
 use std::collections::HashMap;
@@ -545,6 +550,66 @@ fn check_spec(spec: &Spec, random_draws: bool) -> Result<(), TestCaseError> {
         }
     }
     Ok(())
+}
+
+/// The scenario of `spec` with random weather and policies that plan as
+/// the baseline for a while: `same` always, `late` until July (national
+/// first from then, announced then), `later` as `late` until October (a
+/// demand cut from then, announced then), and `national` never.
+fn with_late_policies(spec: &Spec) -> String {
+    let mut t = to_toml(spec, 0.0, 0.0);
+    t.push_str(concat!(
+        "\n[[policy]]\nid = \"same\"\n",
+        "\n[[policy]]\nid = \"late\"\n[[policy.measure]]\ntype = \"solidarity\"\nmode = \"national-first\"\nstart = \"2021-07\"\nannounced = \"2021-07\"\n",
+        "\n[[policy]]\nid = \"later\"\nextends = \"late\"\n[[policy.measure]]\ntype = \"demand_reduction\"\nshare = \"10 %\"\nstart = \"2021-10\"\nannounced = \"2021-10\"\n",
+        "\n[uncertainty]\nweather = { autocorrelation = 0.5, correlation = 0.6 }\n",
+    ));
+    t
+}
+
+fn check_sharing(spec: &Spec) -> Result<(), TestCaseError> {
+    let text = with_late_policies(spec);
+    let shared = prepare(&text);
+    let mut alone = prepare(&text);
+    let n = alone.nets.len();
+    alone.sharing = Sharing::none(n);
+    // Prepared order: coop (baseline), national, same, late, later.
+    // `late` is valued knowing nothing of its measure before July, so it
+    // plans (water values included) as the baseline for six steps; `later`
+    // as `late` for nine, of which the first six come from the baseline.
+    prop_assert_eq!(&shared.sharing.own, &vec![0, 0, 12, 6, 9]);
+    prop_assert_eq!(
+        &shared.sharing.feeds[0],
+        &vec![(2, 0..12), (3, 0..6), (4, 0..6)]
+    );
+    prop_assert_eq!(&shared.sharing.feeds[3], &vec![(4, 6..9)]);
+    prop_assert_eq!(&shared.sharing.handovers[0], &vec![(3, 5)]);
+    prop_assert_eq!(&shared.sharing.handovers[3], &vec![(4, 8)]);
+    let (mut a, mut b) = (Worker::new(&shared), Worker::new(&alone));
+    for trial in 0..3 {
+        a.run_trial(trial)
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        b.run_trial(trial)
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        for (p, (x, y)) in a.values().iter().zip(b.values()).enumerate() {
+            for (k, (u, v)) in x.iter().zip(y).enumerate() {
+                prop_assert!(
+                    u.to_bits() == v.to_bits(),
+                    "trial {trial} policy {p} cell {k}: {u} shared, {v} alone"
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    #[test]
+    fn policies_that_plan_alike_share_steps_with_the_same_results(spec in spec()) {
+        check_sharing(&spec)?;
+    }
 }
 
 proptest! {

@@ -102,7 +102,7 @@ pub enum ArcKind {
     Bypass,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Arc {
     pub kind: ArcKind,
     pub tail: usize,
@@ -586,6 +586,35 @@ impl Network {
     /// Graph index of model node `n`.
     pub fn node(&self, n: usize) -> usize {
         self.node_base + n
+    }
+
+    /// How many steps from the first this network plans exactly as `other`
+    /// does: the same graph and, step by step, the same plan and water
+    /// values. With the same draws and the same start, an engine then
+    /// meets the same problems on both, so the same solutions and states.
+    pub fn steps_in_common(&self, other: &Network) -> usize {
+        let same_graph = self.topology == other.topology
+            && self.arcs == other.arcs
+            && (self.source, self.sink, self.node_base, self.origin_base)
+                == (other.source, other.sink, other.node_base, other.origin_base)
+            && (self.lng_in, self.lng_out, self.competing, self.pool)
+                == (other.lng_in, other.lng_out, other.competing, other.pool)
+            && self.store == other.store
+            && self.countries == other.countries
+            && self.dependency == other.dependency
+            && self.origin_country == other.origin_country
+            && self.node_country == other.node_country
+            && self.company_node == other.company_node
+            && self.pipeline_arc == other.pipeline_arc;
+        if !same_graph || self.steps.len() != other.steps.len() {
+            return 0;
+        }
+        self.steps
+            .iter()
+            .zip(&other.steps)
+            .zip(self.water.iter().zip(&other.water))
+            .take_while(|((a, b), (wa, wb))| a == b && wa == wb)
+            .count()
     }
 }
 

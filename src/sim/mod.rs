@@ -11,6 +11,7 @@ pub mod plan;
 pub mod run;
 pub mod sample;
 pub mod sensitivity;
+pub mod share;
 pub mod summarize;
 pub mod supplier;
 pub mod vary;

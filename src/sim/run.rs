@@ -17,6 +17,7 @@ use super::metrics::{Layout, MONTHLY, MONTHLY_NODE, PIPELINE, Recorder, YEARLY};
 use super::pertrial::StepProbe;
 use super::plan::planned_flows;
 use super::sample::World;
+use super::share::Sharing;
 use super::water::{WaterOptions, value_storage};
 use crate::network::Network;
 use crate::scenario::Model;
@@ -86,6 +87,9 @@ pub struct Prepared {
     pub policies: Vec<usize>,
     pub nets: Vec<Network>,
     pub layout: Layout,
+    /// Which policy solves which steps of a trial (set once storage is
+    /// valued; until then every policy solves all its steps).
+    pub sharing: Sharing,
 }
 
 impl Prepared {
@@ -115,6 +119,7 @@ impl Prepared {
             }
             Ok::<(), SimError>(())
         })?;
+        prep.sharing = Sharing::new(&prep.nets);
         Ok(prep)
     }
 
@@ -135,6 +140,7 @@ impl Prepared {
         let nets: Vec<Network> = list.iter().map(|&p| Network::compile(&model, p)).collect();
         let layout = Layout::new(&model, &nets[0]);
         Prepared {
+            sharing: Sharing::none(nets.len()),
             model,
             policies: list,
             nets,
@@ -329,6 +335,9 @@ pub struct Worker<'a> {
     year_of: Vec<usize>,
     /// Values kept per step, when a sink asks for them.
     probe: Option<StepProbe>,
+    /// State handed over to each policy by the one it shares its first
+    /// steps with, in the current trial.
+    handed: Vec<Option<State>>,
 }
 
 impl<'a> Worker<'a> {
@@ -362,6 +371,7 @@ impl<'a> Worker<'a> {
             year_of: calendar.iter().map(|c| c.0).collect(),
             calendar,
             probe: None,
+            handed: vec![None; prep.nets.len()],
         }
     }
 
@@ -380,18 +390,41 @@ impl<'a> Worker<'a> {
     }
 
     /// Run trial `trial` for every policy; results in `self.values`.
+    /// Steps a policy shares with an earlier one are solved once
+    /// ([`super::share`]): the earlier policy's engine serves both
+    /// recorders, and hands its engine and state over where they part.
     pub fn run_trial(&mut self, trial: u64) -> Result<(), SimError> {
         let model = &self.prep.model;
+        let share = &self.prep.sharing;
+        let nets = &self.prep.nets;
         self.world.sample(model, trial);
-        for (p, engine) in self.engines.iter_mut().enumerate() {
-            let net = &self.prep.nets[p];
-            let rec = &mut self.recorders[p];
+        for (rec, net) in self.recorders.iter_mut().zip(nets) {
             rec.reset();
             rec.peaks.plan(model, net, &self.world.steps, &self.year_of);
-            let mut state = State::initial(model, net);
-            for (t, draws) in self.world.steps.iter().enumerate() {
+        }
+        for p in 0..nets.len() {
+            let net = &nets[p];
+            let (done, later) = self.engines.split_at_mut(p + 1);
+            let engine = &mut done[p];
+            let first = share.own[p];
+            // A policy that leaves its first steps to another one takes over
+            // that one's state where they part (if it has steps of its own).
+            let handed = self.handed[p].take();
+            debug_assert!(handed.is_some() == (first > 0 && first < self.world.steps.len()));
+            let mut state = handed.unwrap_or_else(|| State::initial(model, net));
+            for (t, draws) in self.world.steps.iter().enumerate().skip(first) {
                 let (y, mo) = self.calendar[t];
-                rec.before_step(model, net, t, y, &state.level);
+                let served = || {
+                    std::iter::once(p).chain(
+                        share.feeds[p]
+                            .iter()
+                            .filter(move |(_, r)| r.contains(&t))
+                            .map(|&(q, _)| q),
+                    )
+                };
+                for x in served() {
+                    self.recorders[x].before_step(model, &nets[x], t, y, &state.level);
+                }
                 engine
                     .step(t, draws, &mut state)
                     .map_err(|source| SimError::Step {
@@ -399,13 +432,22 @@ impl<'a> Worker<'a> {
                         policy: model.policies[net.policy].id.clone(),
                         source,
                     })?;
-                rec.add_step(model, net, t, y, mo, &engine.out);
-                rec.peaks.after_solve(t, y, engine);
-                if let Some(probe) = &mut self.probe {
-                    probe.record(model, net, p, t, &engine.out);
+                for x in served() {
+                    let rec = &mut self.recorders[x];
+                    rec.add_step(model, &nets[x], t, y, mo, &engine.out);
+                    rec.peaks.after_solve(t, y, engine);
+                    if let Some(probe) = &mut self.probe {
+                        probe.record(model, &nets[x], x, t, &engine.out);
+                    }
+                }
+                for &(q, after) in &share.handovers[p] {
+                    if after == t {
+                        later[q - p - 1].take_over(engine);
+                        self.handed[q] = Some(state.clone());
+                    }
                 }
             }
-            rec.finish(
+            self.recorders[p].finish(
                 model,
                 &self.prep.layout,
                 &mut self.values[p],

@@ -73,6 +73,7 @@ pub fn prepared_with(nominal: &Prepared, values: &[f64]) -> Result<Prepared, Sim
         // Owners' value at risk is measured against the nominal plan.
         net.planned_flow.clone_from(&nom.planned_flow);
     }
+    prep.sharing = super::share::Sharing::new(&prep.nets);
     if prep.layout.len() != nominal.layout.len() {
         return Err(SimError::Uncertain(
             "uncertain inputs changed the shape of the results (nodes, pipelines or years)".into(),

@@ -373,6 +373,20 @@ impl<'a> Engine<'a> {
         self.net
     }
 
+    /// Continue where `other` stands, as if this engine had solved the
+    /// steps `other` did: its solver's basis (the next step's warm start)
+    /// and its last step's output. Only for a network that plans those
+    /// steps as `other`'s does ([`Network::steps_in_common`]). Everything
+    /// else an engine holds is rebuilt by every step, except the integer
+    /// costs, which are kept per cost class of the engine's own network:
+    /// they are recomputed on the next step.
+    pub fn take_over(&mut self, other: &Engine<'a>) {
+        debug_assert_eq!(self.net.topology, other.net.topology);
+        self.solver.clone_from(&other.solver);
+        self.out.clone_from(&other.out);
+        self.cost_key = None;
+    }
+
     /// Use `values` as the water values at the end of step `t` (for the
     /// valuation, which finds them step by step).
     pub fn set_water(&mut self, t: usize, values: [f64; LEVEL_BANDS]) {
