@@ -4,10 +4,10 @@
 //!
 //! The plan is the policy's run without uncertainty (every random factor
 //! at its expected value) knowing only what is known at the start: the
-//! scheduled `[[event]]`s and `[[demand_shift]]`s and the measures with an `announced` date later
-//! than the start are left out, as the storage valuation leaves them out
-//! until they are announced ([`super::water`]). So a pipeline that an
-//! unforeseen event stops (a sanction, a supplier's cut-off) or a random
+//! scheduled `[[event]]`s and `[[demand_shift]]`s and the measures with an
+//! `announced` date later than the start are left out, as the storage
+//! valuation leaves them out until they are announced ([`super::water`]).
+//! So a pipeline that an unforeseen event stops (a sanction, a supplier's cut-off) or a random
 //! outage interrupts carries less than planned, and its owners lose the
 //! tariff revenue of the difference.
 

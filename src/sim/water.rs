@@ -71,11 +71,11 @@ impl Default for WaterOptions {
 /// policy. Without storage the table stays 0.
 ///
 /// Scheduled `[[event]]`s and `[[demand_shift]]`s are not foreseen before
-/// they are announced (`announced`, by default their start), nor are measures with an
-/// `announced` date (measures without one are plans, known from the
-/// outset, as are the file's schedules and stages): the values used in a
-/// step come from a valuation that knows only what is announced by the end
-/// of that step. So the steps are cut into segments with the same
+/// they are announced (`announced`, by default their start), nor are
+/// measures with an `announced` date (measures without one are plans,
+/// known from the outset, as are the file's schedules and stages): the
+/// values used in a step come from a valuation that knows only what is
+/// announced by the end of that step. So the steps are cut into segments with the same
 /// knowledge, and each segment is valued on a network compiled with just
 /// what is known.
 ///

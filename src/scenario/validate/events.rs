@@ -4,7 +4,7 @@
 use super::*;
 
 /// Most demand shifts a scenario may list.
-pub const MAX_SHIFTS: usize = 1_000;
+const MAX_SHIFTS: usize = 1_000;
 /// Largest `scale` of a demand shift (a share).
 const MAX_SHIFT_SCALE: f64 = 10.0;
 
