@@ -161,24 +161,23 @@ id = "base"
     close("consumption", o.served(a), (1.0 - share) * 3100.0, TOL);
 }
 
-/// One node, heating demand 160 GWh/d from October to March and 40 from
-/// April to September (protected 100 GWh/d with a 1.6/0.4 profile, no
-/// weather). RU supplies up to 100 GWh/d at 20 EUR/MWh, NO without limit
-/// at `no_price`. Storage: 10,000 GWh, empty on 1 January, injection 20
-/// GWh/d (it never gets near the 80 % where injection falls), withdrawal 60
-/// GWh/d with no knee.
-fn seasonal(no_price: &str, policy: &str) -> String {
+/// One node A with `demand` (an inline table, no weather), 2021 in monthly
+/// steps. RU supplies up to 100 GWh/d at 20 EUR/MWh, NO without limit at
+/// `no_price`. Storage: 10,000 GWh, empty on 1 January, injection 20 GWh/d
+/// (it never gets near the 80 % where injection falls), withdrawal 60 GWh/d
+/// with no knee. `tail` follows the baseline policy's id.
+fn one_node(demand: &str, no_price: &str, tail: &str) -> String {
     format!(
         r#"
 [scenario]
-name = "seasonal"
+name = "one-node"
 start = "2021-01"
 end = "2021-12"
 baseline = "base"
 
 [[node]]
 id = "A"
-demand = {{ protected = "100 GWh/d", industry = "0 GWh/d", power = "0 GWh/d", weather_sensitivity = "0 %", profile = [1.6, 1.6, 1.6, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 1.6, 1.6, 1.6] }}
+demand = {demand}
 storage = {{ volume = "10000 GWh", injection = "20 GWh/d", withdrawal = "60 GWh/d", initial_fill = "0 %", withdrawal_knee = "0 %" }}
 
 [[origin]]
@@ -209,8 +208,18 @@ capacity = "1000 GWh/d"
 
 [[policy]]
 id = "base"
-{policy}
+{tail}
 "#
+    )
+}
+
+/// Heating demand 160 GWh/d from October to March and 40 from April to
+/// September (protected 100 GWh/d with a 1.6/0.4 profile).
+fn seasonal(no_price: &str, policy: &str) -> String {
+    one_node(
+        r#"{ protected = "100 GWh/d", industry = "0 GWh/d", power = "0 GWh/d", weather_sensitivity = "0 %", profile = [1.6, 1.6, 1.6, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4, 1.6, 1.6, 1.6] }"#,
+        no_price,
+        policy,
     )
 }
 
@@ -377,57 +386,15 @@ id = "base"
     close("tight: curtailment at A", t.curtailment[a][1], 0.0, TOL);
 }
 
-/// One node, 10 GWh/d of protected and 80 of industry demand all year (no
-/// weather, flat profile), RU 100 GWh/d at 20 EUR/MWh and NO without limit
-/// at 40; storage of 10,000 GWh, empty on 1 January, injection 20 GWh/d.
-/// `shift` is a `[[demand_shift]]` body. Without one, 90 < 100: the price
-/// is RU's 20 all year and storage has no reason to inject.
+/// 10 GWh/d of protected and 80 of industry demand all year (flat profile)
+/// with NO at 40 EUR/MWh, and `shift` as a `[[demand_shift]]` body.
+/// Without one, 90 < 100: the price is RU's 20 all year and storage has no
+/// reason to inject.
 fn shifted(shift: &str) -> String {
-    format!(
-        r#"
-[scenario]
-name = "shifted"
-start = "2021-01"
-end = "2021-12"
-baseline = "base"
-
-[[node]]
-id = "A"
-demand = {{ protected = "10 GWh/d", industry = "80 GWh/d", power = "0 GWh/d", weather_sensitivity = "0 %", profile = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1] }}
-storage = {{ volume = "10000 GWh", injection = "20 GWh/d", withdrawal = "60 GWh/d", initial_fill = "0 %", withdrawal_knee = "0 %" }}
-
-[[origin]]
-id = "RU"
-country = "RU"
-kind = "pipe"
-price = "20 EUR/MWh"
-capacity = "100 GWh/d"
-
-[[origin]]
-id = "NO"
-country = "NO"
-kind = "pipe"
-price = "40 EUR/MWh"
-capacity = "1000 GWh/d"
-
-[[pipeline]]
-id = "ru-a"
-from = "RU"
-to = "A"
-capacity = "1000 GWh/d"
-
-[[pipeline]]
-id = "no-a"
-from = "NO"
-to = "A"
-capacity = "1000 GWh/d"
-
-[[policy]]
-id = "base"
-
-[[demand_shift]]
-{shift}
-"#
+    one_node(
+        r#"{ protected = "10 GWh/d", industry = "80 GWh/d", power = "0 GWh/d", weather_sensitivity = "0 %", profile = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1] }"#,
+        "40 EUR/MWh",
+        &format!("\n[[demand_shift]]\n{shift}"),
     )
 }
 
