@@ -19,15 +19,18 @@
 //!   liquefaction never raises the step's optimum (same storage state and
 //!   water values in).
 //!
-//! And the Monte Carlo worker's shortcut for policies that plan alike for
-//! their first steps (solved once, `sim::share`): the same results, bit
-//! for bit, as every policy solved from the start, with random weather.
+//! And the shortcuts for policies that plan alike for their first steps:
+//! the storage valuation takes the baseline's segments, and the Monte
+//! Carlo worker solves shared steps once (`sim::share`); the same water
+//! values and results, bit for bit, as every policy valued and solved on
+//! its own, with random weather.
 
 use gasdep::network::export::{StepMeta, problem_json, write_lp};
 use gasdep::scenario::load_str;
 use gasdep::sim::engine::{Draws, Engine, State, StepOut};
 use gasdep::sim::run::{Prepared, Worker};
 use gasdep::sim::share::Sharing;
+use gasdep::sim::water::{WaterOptions, value_storage};
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
 use proptest::prelude::*;
 use std::collections::HashMap;
@@ -585,6 +588,19 @@ fn check_sharing(spec: &Spec) -> Result<(), TestCaseError> {
     prop_assert_eq!(&shared.sharing.feeds[3], &vec![(4, 6..9)]);
     prop_assert_eq!(&shared.sharing.handovers[0], &vec![(3, 5)]);
     prop_assert_eq!(&shared.sharing.handovers[3], &vec![(4, 8)]);
+    // Storage valued once per policy alone gives the same water values as
+    // the prepared run, whose later policies took segments of the
+    // baseline's valuation where they plan alike.
+    for net in &shared.nets {
+        let mut own = net.clone();
+        value_storage(&shared.model, &mut own, &WaterOptions::default())
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert!(
+            own.water == net.water,
+            "policy {}: water values differ",
+            net.policy
+        );
+    }
     let (mut a, mut b) = (Worker::new(&shared), Worker::new(&alone));
     for trial in 0..3 {
         a.run_trial(trial)

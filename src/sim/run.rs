@@ -18,7 +18,7 @@ use super::pertrial::StepProbe;
 use super::plan::planned_flows;
 use super::sample::World;
 use super::share::Sharing;
-use super::water::{WaterOptions, value_storage};
+use super::water::{WaterOptions, value_storage_sharing};
 use crate::network::Network;
 use crate::scenario::Model;
 use crate::stats::accum::{Accumulator, EventCounter, StatsError};
@@ -101,21 +101,33 @@ impl Prepared {
         super::weather::resolve_spells(&mut model);
         let mut prep = Prepared::for_summary(model, policies);
         let model = &prep.model;
-        prep.nets.par_iter_mut().try_for_each(|net| {
+        let fail = |net: &Network| {
             let policy = model.policies[net.policy].id.clone();
-            let fail = |source| SimError::Step {
+            move |source| SimError::Step {
                 trial: 0,
-                policy: policy.clone(),
+                policy,
                 source,
-            };
-            value_storage(model, net, &WaterOptions::default()).map_err(fail)?;
+            }
+        };
+        // The baseline first: the other policies take the values of its
+        // segments where they plan alike (`value_storage_sharing`).
+        let (first, rest) = prep.nets.split_at_mut(1);
+        let base = &mut first[0];
+        let kept = value_storage_sharing(model, base, &WaterOptions::default(), None)
+            .map_err(fail(base))?;
+        rest.par_iter_mut().try_for_each(|net| {
+            value_storage_sharing(model, net, &WaterOptions::default(), Some(&kept))
+                .map_err(fail(net))?;
+            Ok::<(), SimError>(())
+        })?;
+        prep.nets.par_iter_mut().try_for_each(|net| {
             // Owners' value at risk is measured against the plan.
             if net
                 .steps
                 .iter()
                 .any(|s| s.stakes.iter().any(|v| !v.is_empty()))
             {
-                net.planned_flow = planned_flows(model, net).map_err(fail)?;
+                net.planned_flow = planned_flows(model, net).map_err(fail(net))?;
             }
             Ok::<(), SimError>(())
         })?;

@@ -89,17 +89,44 @@ pub fn value_storage(
     net: &mut Network,
     opts: &WaterOptions,
 ) -> Result<(), StepError> {
+    value_storage_sharing(model, net, opts, None).map(|_| ())
+}
+
+/// [`value_storage`], taking the values of segments another policy of the
+/// same model valued (`others`, from its own call) where this policy's
+/// segment plans the same from some step of the last year or earlier on,
+/// with the same expected demand memory: the same argument as the reuse
+/// between one policy's segments. Returns this policy's segments.
+pub fn value_storage_sharing(
+    model: &Model,
+    net: &mut Network,
+    opts: &WaterOptions,
+    others: Option<&Valuation>,
+) -> Result<Valuation, StepError> {
     let steps = net.steps.len();
     net.water = vec![[0.0; LEVEL_BANDS]; steps];
+    let mut kept = Valuation::default();
     if steps == 0 || net.store.iter().all(Option::is_none) {
-        return Ok(());
+        return Ok(kept);
     }
     let worlds = sample_worlds(model, opts.samples.max(1));
     // Calendars with daily steps may be valued on their months.
     let months = super::water_month::monthly_worlds(model, opts.samples.max(1));
     let months = months.as_deref();
     let still = vec![vec![[1.0; 3]; model.nodes.len()]; steps];
-    net.water = informed_values(model, net, &worlds, months, &still, opts.reuse)?;
+    let (theirs_still, theirs_adapted) = match others {
+        Some(v) if opts.reuse => (v.still.as_slice(), v.adapted.as_slice()),
+        _ => (&[][..], &[][..]),
+    };
+    (net.water, kept.still) = informed_values(
+        model,
+        net,
+        &worlds,
+        months,
+        &still,
+        opts.reuse,
+        theirs_still,
+    )?;
     let adapts = model.market.reference_price.is_some()
         && model
             .nodes
@@ -107,9 +134,37 @@ pub fn value_storage(
             .any(|n| n.curve.adapt.iter().any(|&a| a != 0.0));
     if adapts {
         let memory = memory_path(model, net)?;
-        net.water = informed_values(model, net, &worlds, months, &memory, opts.reuse)?;
+        (net.water, kept.adapted) = informed_values(
+            model,
+            net,
+            &worlds,
+            months,
+            &memory,
+            opts.reuse,
+            theirs_adapted,
+        )?;
     }
-    Ok(())
+    Ok(kept)
+}
+
+/// The segments of one policy's valuation ([`value_storage_sharing`]), for
+/// other policies of the same model to take values from.
+#[derive(Default)]
+pub struct Valuation {
+    /// Valued with the demand memory at 1 (the first pass).
+    still: Vec<Segment>,
+    /// Valued with the demand memory of a run without uncertainty.
+    adapted: Vec<Segment>,
+}
+
+/// One segment's valuation: its first step, the plan of every step from
+/// it on (a plan shares its large tables, so the copy is small), the demand
+/// memory it expected and its tables.
+pub struct Segment {
+    first: usize,
+    steps: Vec<crate::network::StepPlan>,
+    memory: Vec<[f64; 3]>,
+    tables: Tables,
 }
 
 /// The elements of `all` whose flag in `known` is set.
@@ -145,6 +200,11 @@ fn memory_path(model: &Model, net: &Network) -> Result<Vec<Vec<[f64; 3]>>, StepE
 /// event that is over long before the horizon ends (a civil war's pipeline
 /// stop) costs its own months, not a second valuation of the horizon.
 /// (Valued on months, each segment is solved over the horizon: no reuse.)
+///
+/// `others` are another policy's segments (valued with the same kind of
+/// memory): a segment may resume from whichever of them, or of its own
+/// later segment, lets it solve the fewest steps. Returns the table and
+/// this policy's segments (none when valued on months).
 fn informed_values(
     model: &Model,
     net: &Network,
@@ -152,9 +212,11 @@ fn informed_values(
     months: Option<&[Vec<Draws>]>,
     memory: &[Vec<[f64; 3]>],
     reuse: bool,
-) -> Result<Vec<[f64; LEVEL_BANDS]>, StepError> {
+    others: &[Segment],
+) -> Result<(Vec<[f64; LEVEL_BANDS]>, Vec<Segment>), StepError> {
     let steps = net.steps.len();
     let mut water = vec![[0.0; LEVEL_BANDS]; steps];
+    let mut kept = Vec::new();
     let policy = &model.policies[net.policy];
     let known = |t: usize| -> Vec<bool> {
         let end = net.steps[t].start.0 + net.steps[t].days as i32;
@@ -211,20 +273,40 @@ fn informed_values(
         // to last: a path from a run that knows later events would leak
         // them into the values.
         let expected = vec![memory[t].clone(); steps];
-        let resume = later.as_ref().and_then(|v| {
-            if !reuse || v.memory != memory[t] {
+        // First step from which `plan` (the plans of steps `first..`, a
+        // segment that starts with this one or later) plans as this
+        // segment does, if that is in the last year or earlier (the other
+        // table holds nothing before its own first step).
+        let from = |first: usize, plan: &[crate::network::StepPlan], mem: &[[f64; 3]]| {
+            if !reuse || first < t || mem != memory[t].as_slice() {
                 return None;
             }
-            // First step from which both networks plan the same (the other
-            // table holds nothing before its own first step).
             let mut s = steps;
-            while s > v.first && informed.steps[s - 1] == v.net.steps[s - 1] {
+            while s > first && informed.steps[s - 1] == plan[s - 1 - first] {
                 s -= 1;
             }
-            (s <= last_year(&informed, t)).then_some((s, &v.tables))
+            (s <= last_year(&informed, t)).then_some(s)
+        };
+        let own = later.as_ref().and_then(|v| {
+            from(v.first, &v.net.steps[v.first..], &v.memory).map(|s| (s, &v.tables))
         });
+        let theirs = others
+            .iter()
+            .filter_map(|o| from(o.first, &o.steps, &o.memory).map(|s| (s, &o.tables)))
+            .min_by_key(|&(s, _)| s);
+        let resume = match (own, theirs) {
+            (Some(a), Some(b)) if b.0 < a.0 => Some(b),
+            (Some(a), _) => Some(a),
+            (None, b) => b,
+        };
         let tables = backward(model, &informed, worlds, &expected, t, resume)?;
         water[t..u].copy_from_slice(&tables.water[t..u]);
+        kept.push(Segment {
+            first: t,
+            steps: informed.steps[t..].to_vec(),
+            memory: memory[t].clone(),
+            tables: tables.clone(),
+        });
         later = Some(Valued {
             first: t,
             net: informed,
@@ -232,7 +314,7 @@ fn informed_values(
             tables,
         });
     }
-    Ok(water)
+    Ok((water, kept))
 }
 
 /// The segment valued last in [`informed_values`]: its first step, its
@@ -246,6 +328,7 @@ struct Valued<'a> {
 
 /// What [`backward`] finds: per step, the water values at its end
 /// (`water`) and at its start (`starts`).
+#[derive(Clone)]
 pub(super) struct Tables {
     pub(super) water: Vec<[f64; LEVEL_BANDS]>,
     starts: Vec<[f64; LEVEL_BANDS]>,
