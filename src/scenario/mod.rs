@@ -8,7 +8,7 @@ pub mod extends;
 pub mod input;
 pub mod model;
 pub mod model_daily;
-pub mod model_shift;
+pub mod model_dated;
 pub mod resolved;
 pub mod time;
 pub mod uncertain;

@@ -94,7 +94,7 @@ pub struct ScenarioFile {
     pub disruptions: Vec<Disruption>,
     /// Certain, scheduled events (e.g. the 2022 cut-offs).
     #[serde(default, rename = "event")]
-    pub events: Vec<Event>,
+    pub events: Vec<super::model_dated::Event>,
     #[serde(default)]
     pub uncertainty: Uncertainty,
     /// How demand answers to price (reference price, elasticities, price
@@ -115,7 +115,7 @@ pub struct ScenarioFile {
     pub spells: Vec<super::model_daily::Spell>,
     /// Dated changes of reference demand in every trial and policy.
     #[serde(default, rename = "demand_shift")]
-    pub demand_shifts: Vec<super::model_shift::DemandShift>,
+    pub demand_shifts: Vec<super::model_dated::DemandShift>,
     /// Named policies; one of them is the baseline.
     #[serde(default, rename = "policy")]
     pub policies: Vec<Policy>,
@@ -615,35 +615,6 @@ pub struct Duration {
     /// Standard deviation of ln(duration) for `lognormal` (a plain number).
     #[serde(default)]
     pub sigma: Option<At<f64>>,
-}
-
-/// `[[event]]`: a scheduled, certain change of capacity.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Event {
-    #[serde(default)]
-    pub id: Option<At<String>>,
-    /// A pipeline id, an origin id, or `lng:NODE`.
-    pub target: At<String>,
-    /// `YYYY-MM` or `YYYY-MM-DD`.
-    pub start: At<String>,
-    /// First day back to normal (default: never).
-    #[serde(default)]
-    pub end: Option<At<String>>,
-    /// Share of capacity lost, `%`.
-    pub severity: Quantity,
-    /// With an origin target: only its deliveries to these nodes are cut
-    /// (pipelines from the origin into them, contracts and reserved
-    /// capacity to them), e.g. Gazprom stopping supply to one buyer.
-    #[serde(default)]
-    pub buyers: Option<Vec<At<String>>>,
-    #[serde(default)]
-    pub note: Option<String>,
-    /// When the market learns of the event, `YYYY-MM` or `YYYY-MM-DD`
-    /// (default: when it starts; storage is valued without foresight of it
-    /// before then).
-    #[serde(default)]
-    pub announced: Option<At<String>>,
 }
 
 /// `[uncertainty]`.

@@ -32,7 +32,7 @@ pub use uncertain::MAX_UNCERTAIN;
 
 use super::error::{Locator, Problem, ScenarioError};
 use super::model::*;
-use super::model_shift::DemandShift;
+use super::model_dated::{DemandShift, Event};
 use super::resolved::*;
 use super::time::{Day, parse_date, parse_month_day};
 use super::units::{DEFAULT_GCV_KWH_PER_M3, Dimension, UnitError, limit, parse};
