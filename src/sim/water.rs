@@ -75,9 +75,9 @@ impl Default for WaterOptions {
 /// measures with an `announced` date (measures without one are plans,
 /// known from the outset, as are the file's schedules and stages): the
 /// values used in a step come from a valuation that knows only what is
-/// announced by the end of that step. So the steps are cut into segments with the same
-/// knowledge, and each segment is valued on a network compiled with just
-/// what is known.
+/// announced by the end of that step. So the steps are cut into segments
+/// with the same knowledge, and each segment is valued on a network
+/// compiled with just what is known.
 ///
 /// Where demand adapts to lasting prices (`long_run_elasticity`), the
 /// valuation needs to know how far demand has adapted: a run without
@@ -239,7 +239,6 @@ fn informed_values(
         segments.push((t, u, k));
         t = u;
     }
-    let mut later: Option<Valued> = None;
     for (t, u, k) in segments.into_iter().rev() {
         let informed_model = if k.iter().all(|&x| x) {
             None
@@ -287,29 +286,19 @@ fn informed_values(
             }
             (s <= last_year(&informed, t)).then_some(s)
         };
-        let own = later.as_ref().and_then(|v| {
-            from(v.first, &v.net.steps[v.first..], &v.memory).map(|s| (s, &v.tables))
-        });
-        let theirs = others
-            .iter()
+        // This policy's segment valued just before (the next in time)
+        // first: among equals it is the one taken.
+        let resume = kept
+            .last()
+            .into_iter()
+            .chain(others)
             .filter_map(|o| from(o.first, &o.steps, &o.memory).map(|s| (s, &o.tables)))
             .min_by_key(|&(s, _)| s);
-        let resume = match (own, theirs) {
-            (Some(a), Some(b)) if b.0 < a.0 => Some(b),
-            (Some(a), _) => Some(a),
-            (None, b) => b,
-        };
         let tables = backward(model, &informed, worlds, &expected, t, resume)?;
         water[t..u].copy_from_slice(&tables.water[t..u]);
         kept.push(Segment {
             first: t,
             steps: informed.steps[t..].to_vec(),
-            memory: memory[t].clone(),
-            tables: tables.clone(),
-        });
-        later = Some(Valued {
-            first: t,
-            net: informed,
             memory: memory[t].clone(),
             tables,
         });
@@ -317,18 +306,8 @@ fn informed_values(
     Ok((water, kept))
 }
 
-/// The segment valued last in [`informed_values`]: its first step, its
-/// network, the demand memory it expected and its tables.
-struct Valued<'a> {
-    first: usize,
-    net: Cow<'a, Network>,
-    memory: Vec<[f64; 3]>,
-    tables: Tables,
-}
-
 /// What [`backward`] finds: per step, the water values at its end
 /// (`water`) and at its start (`starts`).
-#[derive(Clone)]
 pub(super) struct Tables {
     pub(super) water: Vec<[f64; LEVEL_BANDS]>,
     starts: Vec<[f64; LEVEL_BANDS]>,
