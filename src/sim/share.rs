@@ -5,7 +5,7 @@
 //! reaches the same solutions and states. A trial solves such steps once:
 //! the earlier policy's engine serves the later policy's recorder, and
 //! where they part the later policy's engine takes over the earlier one's
-//! solver, tracer and state and goes on alone. Results are the same bit
+//! solver basis and the trial's state and goes on alone. Results are the same bit
 //! for bit as solving every policy from the start.
 
 use crate::network::Network;
@@ -73,10 +73,5 @@ impl Sharing {
             segments.push(mine);
         }
         s
-    }
-
-    /// Steps solved in a trial, of all policies' steps.
-    pub fn solved(&self, steps: usize) -> usize {
-        self.own.iter().map(|&k| steps - k.min(steps)).sum()
     }
 }
