@@ -117,8 +117,8 @@ impl Prepared {
             .map_err(fail(base))?;
         rest.par_iter_mut().try_for_each(|net| {
             value_storage_sharing(model, net, &WaterOptions::default(), Some(&kept))
-                .map_err(fail(net))?;
-            Ok::<(), SimError>(())
+                .map(|_| ())
+                .map_err(fail(net))
         })?;
         prep.nets.par_iter_mut().try_for_each(|net| {
             // Owners' value at risk is measured against the plan.
