@@ -592,6 +592,11 @@ pub struct Disruption {
     /// sampled worlds would place at random dates.
     #[serde(default)]
     pub anticipated: Option<At<bool>>,
+    /// When the market starts to expect this risk (`YYYY-MM` or
+    /// `YYYY-MM-DD`; default: known from the outset): storage is valued
+    /// without it before then.
+    #[serde(default)]
+    pub announced: Option<At<String>>,
 }
 
 /// A duration distribution. `type` is `fixed` (`value`), `uniform`

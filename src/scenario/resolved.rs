@@ -242,6 +242,16 @@ pub struct DisruptionM {
     pub hazard_grid: Vec<f64>,
     /// Whether the storage valuation expects it.
     pub anticipated: bool,
+    /// First day the storage valuation expects it (`None`: from the outset).
+    pub announced: Option<Day>,
+}
+
+impl DisruptionM {
+    /// First day the market expects the risk: a risk of the file is known
+    /// from the outset unless `announced` says when it became known.
+    pub fn known_from(&self) -> Day {
+        self.announced.unwrap_or(DISTANT_PAST)
+    }
 }
 
 /// A dated change of reference demand: `scale` × the demand of `sectors`

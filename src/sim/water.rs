@@ -15,8 +15,9 @@
 //! water value of that band at the start of `t`, i.e. at the end of `t − 1`.
 //!
 //! Scheduled events and demand shifts (and measures with an `announced`
-//! date) are not foreseen: each step is valued knowing only what is
-//! announced by its end (see [`value_storage`]).
+//! date) are not foreseen, nor is a disruption's risk before its
+//! `announced` date: each step is valued knowing only what is announced by
+//! its end (see [`value_storage`]).
 //!
 //! The horizon's end has no natural terminal value: the last year is solved
 //! [`TERMINAL_PASSES`] times, each time starting from the values it gave for
@@ -73,11 +74,13 @@ impl Default for WaterOptions {
 /// Scheduled `[[event]]`s and `[[demand_shift]]`s are not foreseen before
 /// they are announced (`announced`, by default their start), nor are
 /// measures with an `announced` date (measures without one are plans,
-/// known from the outset, as are the file's schedules and stages): the
-/// values used in a step come from a valuation that knows only what is
-/// announced by the end of that step. So the steps are cut into segments
-/// with the same knowledge, and each segment is valued on a network
-/// compiled with just what is known.
+/// known from the outset, as are the file's schedules and stages), and a
+/// `[[disruption]]` with an `announced` date is left out of the sampled
+/// worlds before it: the values used in a step come from a valuation that
+/// knows only what is announced by the end of that step. So the steps are
+/// cut into segments with the same knowledge, and each segment is valued on
+/// a network compiled with just what is known, in worlds drawn with just
+/// the risks expected.
 ///
 /// Where demand adapts to lasting prices (`long_run_elasticity`), the
 /// valuation needs to know how far demand has adapted: a run without
@@ -109,24 +112,14 @@ pub fn value_storage_sharing(
     if steps == 0 || net.store.iter().all(Option::is_none) {
         return Ok(kept);
     }
-    let worlds = sample_worlds(model, opts.samples.max(1));
-    // Calendars with daily steps may be valued on their months.
-    let months = super::water_month::monthly_worlds(model, opts.samples.max(1));
-    let months = months.as_deref();
+    let mut worlds = Worlds::new(opts.samples.max(1));
     let still = vec![vec![[1.0; 3]; model.nodes.len()]; steps];
     let (theirs_still, theirs_adapted) = match others {
         Some(v) if opts.reuse => (v.still.as_slice(), v.adapted.as_slice()),
         _ => (&[][..], &[][..]),
     };
-    (net.water, kept.still) = informed_values(
-        model,
-        net,
-        &worlds,
-        months,
-        &still,
-        opts.reuse,
-        theirs_still,
-    )?;
+    (net.water, kept.still) =
+        informed_values(model, net, &mut worlds, &still, opts.reuse, theirs_still)?;
     let adapts = model.market.reference_price.is_some()
         && model
             .nodes
@@ -134,15 +127,8 @@ pub fn value_storage_sharing(
             .any(|n| n.curve.adapt.iter().any(|&a| a != 0.0));
     if adapts {
         let memory = memory_path(model, net)?;
-        (net.water, kept.adapted) = informed_values(
-            model,
-            net,
-            &worlds,
-            months,
-            &memory,
-            opts.reuse,
-            theirs_adapted,
-        )?;
+        (net.water, kept.adapted) =
+            informed_values(model, net, &mut worlds, &memory, opts.reuse, theirs_adapted)?;
     }
     Ok(kept)
 }
@@ -159,12 +145,55 @@ pub struct Valuation {
 
 /// One segment's valuation: its first step, the plan of every step from
 /// it on (a plan shares its large tables, so the copy is small), the demand
-/// memory it expected and its tables.
+/// memory it expected, the disruptions it expected and its tables.
 pub struct Segment {
     first: usize,
     steps: Vec<crate::network::StepPlan>,
     memory: Vec<[f64; 3]>,
+    risks: Vec<bool>,
     tables: Tables,
+}
+
+/// The sampled worlds of the valuation, drawn once for each set of
+/// disruptions it expects (those `announced` later are left out of the
+/// worlds of the steps before), on the model's steps and, for calendars
+/// with daily steps valued on months, on its months.
+struct Worlds {
+    samples: usize,
+    drawn: Vec<(Vec<bool>, Vec<Vec<Draws>>, Option<Vec<Vec<Draws>>>)>,
+}
+
+impl Worlds {
+    fn new(samples: usize) -> Self {
+        Worlds {
+            samples,
+            drawn: Vec::new(),
+        }
+    }
+
+    /// The worlds (steps, months) in which the disruptions flagged in
+    /// `risks` may happen.
+    fn expecting(
+        &mut self,
+        model: &Model,
+        risks: &[bool],
+    ) -> (&[Vec<Draws>], Option<&[Vec<Draws>]>) {
+        let i = match self.drawn.iter().position(|(r, ..)| r == risks) {
+            Some(i) => i,
+            None => {
+                let mut m = model.clone();
+                for (d, _) in m.disruptions.iter_mut().zip(risks).filter(|(_, k)| !**k) {
+                    d.hazard = 0.0;
+                }
+                let steps = sample_worlds(&m, self.samples);
+                let months = super::water_month::monthly_worlds(&m, self.samples);
+                self.drawn.push((risks.to_vec(), steps, months));
+                self.drawn.len() - 1
+            }
+        };
+        let (_, steps, months) = &self.drawn[i];
+        (steps, months.as_deref())
+    }
 }
 
 /// The elements of `all` whose flag in `known` is set.
@@ -189,8 +218,9 @@ fn memory_path(model: &Model, net: &Network) -> Result<Vec<Vec<[f64; 3]>>, StepE
     Ok(path)
 }
 
-/// The water table, each segment of steps valued with what is known then;
-/// on the calendar's months when `months` holds their sampled worlds.
+/// The water table, each segment of steps valued with what is known then
+/// (events, demand shifts, measures and expected disruptions); on the
+/// calendar's months when the calendar has daily steps valued on months.
 ///
 /// Segments are valued from the last to the first. A segment whose network
 /// and expected demand memory equal those of the segment valued just
@@ -208,8 +238,7 @@ fn memory_path(model: &Model, net: &Network) -> Result<Vec<Vec<[f64; 3]>>, StepE
 fn informed_values(
     model: &Model,
     net: &Network,
-    worlds: &[Vec<Draws>],
-    months: Option<&[Vec<Draws>]>,
+    worlds: &mut Worlds,
     memory: &[Vec<[f64; 3]>],
     reuse: bool,
     others: &[Segment],
@@ -226,6 +255,7 @@ fn informed_values(
             .map(|e| e.known_from().0 < end)
             .chain(model.demand_shifts.iter().map(|d| d.known_from().0 < end))
             .chain(policy.measures.iter().map(|m| m.known_from().0 < end))
+            .chain(model.disruptions.iter().map(|d| d.known_from().0 < end))
             .collect()
     };
     let mut segments = Vec::new();
@@ -240,6 +270,8 @@ fn informed_values(
         t = u;
     }
     for (t, u, k) in segments.into_iter().rev() {
+        let (k, risks) = k.split_at(k.len() - model.disruptions.len());
+        let (worlds, months) = worlds.expecting(model, risks);
         let informed_model = if k.iter().all(|&x| x) {
             None
         } else {
@@ -276,8 +308,9 @@ fn informed_values(
         // segment that starts with this one or later) plans as this
         // segment does, if that is in the last year or earlier (the other
         // table holds nothing before its own first step).
-        let from = |first: usize, plan: &[crate::network::StepPlan], mem: &[[f64; 3]]| {
-            if !reuse || first < t || mem != memory[t].as_slice() {
+        let from = |seg: &Segment| {
+            let (first, plan) = (seg.first, &seg.steps);
+            if !reuse || first < t || seg.memory != memory[t] || seg.risks != risks {
                 return None;
             }
             let mut s = steps;
@@ -292,7 +325,7 @@ fn informed_values(
             .last()
             .into_iter()
             .chain(others)
-            .filter_map(|o| from(o.first, &o.steps, &o.memory).map(|s| (s, &o.tables)))
+            .filter_map(|o| from(o).map(|s| (s, &o.tables)))
             .min_by_key(|&(s, _)| s);
         let tables = backward(model, &informed, worlds, &expected, t, resume)?;
         water[t..u].copy_from_slice(&tables.water[t..u]);
@@ -300,6 +333,7 @@ fn informed_values(
             first: t,
             steps: informed.steps[t..].to_vec(),
             memory: memory[t].clone(),
+            risks: risks.to_vec(),
             tables,
         });
     }
@@ -481,5 +515,39 @@ mod tests {
         value_storage(&model, &mut b, &full).unwrap();
         assert!(a.water.iter().flatten().any(|&v| v > 0.0));
         assert_eq!(a.water, b.water);
+    }
+
+    /// A risk announced on 1 January 2021 is left out of the valuation of
+    /// the steps of 2020 (their values are those of a valuation that never
+    /// expects it) and expected from then on (those of one that always
+    /// does), to the bit.
+    #[test]
+    fn a_risk_is_valued_from_its_announcement() {
+        let water = |extra: &str| {
+            let text = std::fs::read_to_string("scenarios/examples/two-countries.toml").unwrap()
+                + "\n[[disruption]]\nid = \"ru-risk\"\ntarget = \"RU\"\nhazard = \"2 /y\"\n\
+                   from = \"2020-03\"\nseverity = \"100 %\"\n\
+                   duration = { type = \"fixed\", value = \"3 month\" }\n"
+                + extra;
+            let (_, model) = crate::scenario::load_str(&text, Path::new("case.toml")).unwrap();
+            let mut net = Network::compile(&model, model.baseline);
+            value_storage(&model, &mut net, &WaterOptions::default()).unwrap();
+            assert_eq!(
+                net.steps[12].start.0,
+                model.start.0 + 366,
+                "2020 is a leap year"
+            );
+            net.water
+        };
+        let announced = water("announced = \"2021-01\"\n");
+        let always = water("");
+        let never = water("anticipated = false\n");
+        assert_eq!(announced[..12], never[..12]);
+        assert_eq!(announced[12..], always[12..]);
+        assert_ne!(
+            always[..12],
+            never[..12],
+            "the risk moves the values of 2020"
+        );
     }
 }

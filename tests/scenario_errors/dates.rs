@@ -119,3 +119,38 @@ fn disruption_until_is_inclusive() {
     assert_eq!(case("2020-12"), "2021-01-01");
     assert_eq!(case("2020-06-15"), "2020-06-16");
 }
+
+#[test]
+fn disruption_announced() {
+    let text = |extra: &str| {
+        format!(
+            "{BASE}\n[[disruption]]\nid = \"d\"\ntarget = \"p1\"\nhazard = \"0.5 /y\"\n\
+             duration = {{ type = \"fixed\", value = \"10 d\" }}\nuntil = \"2020-03\"\n{extra}"
+        )
+    };
+    let (_, model) = load_str(
+        &text("announced = \"2020-03-31\"\n"),
+        Path::new("case.toml"),
+    )
+    .unwrap();
+    assert_eq!(
+        model.disruptions[0].announced.unwrap().to_string(),
+        "2020-03-31"
+    );
+    let (_, model) = load_str(&text(""), Path::new("case.toml")).unwrap();
+    assert_eq!(model.disruptions[0].announced, None);
+    // Lines: 38 [[disruption]], … 44 until, 45 announced. `announced = ` is
+    // 12 characters.
+    one(
+        &text("announced = \"2020-04\"\n"),
+        45,
+        13,
+        "disruption 'd' is announced on 2020-04, after its window ends (until 2020-03)",
+    );
+    one(
+        &text("anticipated = false\nannounced = \"2020-02\"\n"),
+        46,
+        13,
+        "disruption 'd' has `announced` but `anticipated = false`",
+    );
+}

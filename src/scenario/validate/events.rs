@@ -141,19 +141,66 @@ impl Ctx<'_> {
         }
         let buyers = self.disruption_buyers(d, ids, target);
         let hazard_grid = self.hazard_grid(d);
+        let until =
+            until.map(|u| u.map(|u| end_of_window(u, d.until.as_ref().map_or("", |t| t.get()))));
+        let anticipated = d.anticipated.as_ref().is_none_or(|a| *a.get());
+        let announced = self.disruption_announced(d, anticipated, until.flatten());
         Some(DisruptionM {
             id: d.id.get().clone(),
             buyers: buyers?,
             hazard_grid: hazard_grid?,
-            anticipated: d.anticipated.as_ref().is_none_or(|a| *a.get()),
+            anticipated,
+            announced: announced?,
             target: target?,
             hazard: hazard?,
             duration: duration?,
             severity: severity?,
             from: from?,
-            until: until?.map(|u| end_of_window(u, d.until.as_ref().map_or("", |t| t.get()))),
+            until: until?,
             months,
         })
+    }
+
+    /// A disruption's `announced`: when the valuation starts to expect the
+    /// risk, before the window closes (`until`, exclusive), and only for a
+    /// risk it expects at all.
+    fn disruption_announced(
+        &mut self,
+        d: &Disruption,
+        anticipated: bool,
+        until: Option<Day>,
+    ) -> Option<Option<Day>> {
+        let Some(a) = &d.announced else {
+            return Some(None);
+        };
+        let day = self.date(a, "announced")?;
+        if !anticipated {
+            self.err(
+                &a.span(),
+                format!(
+                    "disruption '{}' has `announced` but `anticipated = false`",
+                    d.id.get()
+                ),
+                "a risk the valuation never expects has no date from which it expects it: remove one of them",
+            );
+            return None;
+        }
+        if let (Some(u), Some(text)) = (until, &d.until)
+            && day >= u
+        {
+            self.err(
+                &a.span(),
+                format!(
+                    "disruption '{}' is announced on {}, after its window ends (until {})",
+                    d.id.get(),
+                    a.get(),
+                    text.get()
+                ),
+                "give a date inside the window or before it, or use `anticipated = false`",
+            );
+            return None;
+        }
+        Some(Some(day))
     }
 
     pub(super) fn event(&mut self, e: &Event, ids: &Ids, i: usize) -> Option<EventM> {
