@@ -201,12 +201,13 @@ fn backtest_runs_the_checks_on_another_scenario() {
 }
 
 /// The shipped observed-weather variant (2022 and 2023 milder than 2021,
-/// by Eurostat's degree days) against the scenario at normal weather, and
-/// the observed-drivers variant against the weather alone. Weather: less
-/// EU demand in both years and fuller storage after the mild winter
-/// 2022/23, as docs/validation.md reports.
+/// by Eurostat's degree days) against the scenario at normal weather, the
+/// observed-drivers variant against the weather alone, and the
+/// feared-cut-off variant against the scenario. Weather: less EU demand in
+/// both years and fuller storage after the mild winter 2022/23, as
+/// docs/validation.md reports.
 #[test]
-fn observed_weather_and_power_drivers_move_the_backtest_their_way() {
+fn variant_scenarios_move_the_backtest_their_way() {
     let obs = "scenarios/observed/eu-2022-cutoff.toml";
     let normal = run_ok(&["backtest", obs]);
     let mild = run_ok(&[
@@ -263,6 +264,27 @@ fn observed_weather_and_power_drivers_move_the_backtest_their_way() {
     ] {
         assert_eq!(as_done(&mild, label), as_done(&drivers, label), "{label}");
     }
+
+    // A total stop feared from November 2021: storage is valued against it
+    // from then on, so winter 2021/22 draws less, January 2022 is dearer and
+    // storage is fuller in the summer; the summer's fill of 2021 is the
+    // same (the valuation of its steps does not expect the risk).
+    let feared = run_ok(&[
+        "backtest",
+        obs,
+        "--scenario",
+        "scenarios/examples/eu-2022-feared-cutoff.toml",
+    ]);
+    let feared = String::from_utf8_lossy(&feared.stdout);
+    for (label, by) in [
+        ("EU storage fill, 1 July 2022", 5.0),
+        ("Price (TTF analogue), January 2022", 5.0),
+    ] {
+        let (n, f) = (as_done(&normal, label), as_done(&feared, label));
+        assert!(f > n + by, "{label}: {f} against {n}");
+    }
+    let label = "EU storage fill, 1 November 2021";
+    assert_eq!(as_done(&normal, label), as_done(&feared, label));
 }
 
 #[test]
