@@ -161,6 +161,88 @@ fn backtest_measures_a_hand_solved_cut() {
     // Observed and source printed beside the model.
     let r = row(&out, "share", "all");
     assert_eq!((r[4].as_str(), r[5].as_str()), ("all of it", "by hand"));
+
+    // Over Monte Carlo trials: nothing in the case is random, so every
+    // trial is the deterministic run. The price is X's 20 EUR/MWh in every
+    // trial, as observed (ties rank half way); consumption before the cut
+    // is 900 GWh = 0.0826 bcm, below the 0.0826 observed in every trial
+    // at full precision (900 / 10,900 = 0.08257), so it ranks at 100 %.
+    let o = run_ok(&["backtest", obs.to_str().unwrap(), "--trials", "3"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    let r = row(&out, "price", "A");
+    assert_eq!(
+        (r[4].as_str(), r[5].as_str()),
+        ("20.0 / 20.0 / 20.0", "50 %")
+    );
+    let r = row(&out, "before", "A");
+    assert_eq!(
+        (r[4].as_str(), r[5].as_str()),
+        ("0.08 / 0.08 / 0.08", "**100 %** (outside)")
+    );
+    assert!(
+        out.contains("Observed inside the 5–95 % band of 3 trials of base: 3 of 5 checks"),
+        "{out}"
+    );
+}
+
+/// A backtest's trial is the run's trial: `gasdep run --per-trial` writes
+/// every trial's step prices and consumption (TWh), and
+/// `gasdep::sim::run::trial` gives the same numbers for each trial and
+/// policy of a scenario with random weather, outages and LNG prices.
+#[test]
+fn backtest_trials_are_the_runs_trials() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let file = "scenarios/examples/two-countries.toml";
+    run_ok(&[
+        "run",
+        file,
+        "--trials",
+        "3",
+        "--per-trial",
+        "price:step,consumption:step",
+        "--charts",
+        "none",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let csv = std::fs::read_to_string(out.join("per_trial_steps.csv")).unwrap();
+    let prep = Prepared::new(load(Path::new(file)).unwrap(), &[]).unwrap();
+    let mut seen = 0;
+    for trial in 0..3 {
+        for p in 0..prep.nets.len() {
+            let id = &prep.model.policies[prep.policies[p]].id;
+            let outs = gasdep::sim::run::trial(&prep, p, trial).unwrap();
+            for (t, o) in outs.iter().enumerate() {
+                let date = prep.nets[p].steps[t].start.to_string();
+                for (n, node) in prep.model.nodes.iter().enumerate() {
+                    let key = format!("{trial},{id},{},{date},", node.id);
+                    let line = csv
+                        .lines()
+                        .find(|l| l.starts_with(&key))
+                        .unwrap_or_else(|| panic!("no row {key}"));
+                    let cells: Vec<f64> = line[key.len()..]
+                        .split(',')
+                        .map(|c| c.parse().unwrap())
+                        .collect();
+                    assert!(
+                        (cells[0] - o.price[n]).abs() <= 0.005,
+                        "{key}: price {cells:?}"
+                    );
+                    assert!(
+                        (cells[1] - o.served(n) / 1e3).abs() <= 1e-9 * cells[1].max(1.0),
+                        "{key}: consumption (TWh) {cells:?} against {} GWh",
+                        o.served(n)
+                    );
+                    seen += 1;
+                }
+            }
+        }
+    }
+    // Every row but the region's (EUROPE) and the header was compared.
+    let rows = csv.lines().filter(|l| l.split(',').nth(2) != Some("EUROPE"));
+    assert_eq!(seen, rows.count() - 1);
 }
 
 /// `--scenario` runs the file's checks on a variant: the cut at half
@@ -363,7 +445,7 @@ fn mutated_observed_files_never_panic() {
     let (mut refused, mut ran) = (0, 0);
     for text in &cases {
         std::fs::write(&obs, text).unwrap();
-        let got = std::panic::catch_unwind(|| gasdep::backtest::run_file(&obs, None));
+        let got = std::panic::catch_unwind(|| gasdep::backtest::run_file(&obs, None, None));
         match got {
             Err(_) => panic!("backtest panicked on\n{text}"),
             Ok(Err(e)) => {

@@ -2,8 +2,10 @@
 //! at its expectation, events and spells on their dates,
 //! [`crate::sim::run::deterministic`]) and measured the way an observed-data
 //! file (`scenarios/observed/*.toml`, [`observed`]) says, beside what was
-//! reported and its source. Inputs: the observed file; outputs: one
-//! [`Report`] per file, rendered as the Markdown tables of
+//! reported and its source; optionally also over Monte Carlo trials of its
+//! first policy ([`crate::sim::run::trial`]), with the observed figure's
+//! rank in their distribution ([`Band`]). Inputs: the observed file;
+//! outputs: one [`Report`] per file, rendered as the Markdown tables of
 //! docs/validation.md by [`Report::markdown`]. Nothing here prints.
 
 pub mod observed;
@@ -13,8 +15,9 @@ use crate::scenario::resolved::Endpoint;
 use crate::scenario::time::Day;
 use crate::scenario::{self, Model};
 use crate::sim::engine::StepOut;
-use crate::sim::run::{Prepared, deterministic};
+use crate::sim::run::{Prepared, deterministic, trial};
 use observed::{Dated, Measure};
+use rayon::prelude::*;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -50,6 +53,58 @@ pub struct Row {
     pub approx: bool,
     pub reported: Option<String>,
     pub source: String,
+    /// Over the Monte Carlo trials, when asked for.
+    pub band: Option<Band>,
+}
+
+/// A check's distribution over Monte Carlo trials of one policy, and where
+/// the observed figure falls in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Band {
+    /// 5th, 50th and 95th percentiles (linear between order statistics).
+    pub p5: f64,
+    pub p50: f64,
+    pub p95: f64,
+    /// Share of the trials below the observed figure, ties counted half,
+    /// % (`None` without an observed figure): a calibrated model's ranks
+    /// are uniform, so about 90 % of them lie between 5 and 95.
+    pub rank: Option<f64>,
+    /// Trials with a finite value (a fill of no volume has none).
+    pub trials: usize,
+}
+
+impl Band {
+    /// The band of `values` (non-finite ones left out) around `observed`;
+    /// `None` when no value is finite.
+    pub fn of(values: &[f64], observed: Option<f64>) -> Option<Band> {
+        let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+        if v.is_empty() {
+            return None;
+        }
+        v.sort_by(f64::total_cmp);
+        let q = |p: f64| {
+            let h = p * (v.len() - 1) as f64;
+            let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+            v[lo] + (h - lo as f64) * (v[hi] - v[lo])
+        };
+        let rank = observed.map(|o| {
+            let below = v.iter().filter(|&&x| x < o).count() as f64;
+            let ties = v.iter().filter(|&&x| x == o).count() as f64;
+            100.0 * (below + 0.5 * ties) / v.len() as f64
+        });
+        Some(Band {
+            p5: q(0.05),
+            p50: q(0.5),
+            p95: q(0.95),
+            rank,
+            trials: v.len(),
+        })
+    }
+
+    /// Whether the observed figure lies inside the 5–95 % band.
+    pub fn covers(&self) -> Option<bool> {
+        self.rank.map(|r| (5.0..=95.0).contains(&r))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -59,12 +114,20 @@ pub struct Report {
     pub note: Option<String>,
     pub policies: Vec<String>,
     pub rows: Vec<Row>,
+    /// The policy and the number of Monte Carlo trials of the bands.
+    pub trials: Option<(String, u64)>,
 }
 
 /// Run the backtest described by the observed file at `path`, on its own
 /// scenario or on `scenario` instead (a variant of it: another weather,
-/// another calibration; it must have the file's policies and nodes).
-pub fn run_file(path: &Path, scenario: Option<&Path>) -> Result<Report, BacktestError> {
+/// another calibration; it must have the file's policies and nodes); with
+/// `trials`, also over that many Monte Carlo trials (0, 1, … as `gasdep
+/// run` numbers them) of the file's first policy.
+pub fn run_file(
+    path: &Path,
+    scenario: Option<&Path>,
+    trials: Option<u64>,
+) -> Result<Report, BacktestError> {
     let text = std::fs::read_to_string(path).map_err(|source| BacktestError::Io {
         path: path.to_path_buf(),
         source,
@@ -130,7 +193,10 @@ pub fn run_file(path: &Path, scenario: Option<&Path>) -> Result<Report, Backtest
     for &p in &runs {
         outs.push(deterministic(&prep, p)?);
     }
+    // Every check has a step in its dates (the deterministic run's steps
+    // are the trials' steps).
     let mut rows = Vec::new();
+    let mut values = Vec::new();
     for d in &checks {
         let mut model_values = Vec::new();
         for (k, &p) in runs.iter().enumerate() {
@@ -138,7 +204,27 @@ pub fn run_file(path: &Path, scenario: Option<&Path>) -> Result<Report, Backtest
                 .ok_or_else(|| bad(format!("check '{}': no step in its dates", d.check.label)))?;
             model_values.push(v);
         }
+        values.push(model_values);
+    }
+    // Per trial, every check's value (not the steps: they would hold the
+    // whole run in memory).
+    let first = runs[0];
+    let per_trial: Vec<Vec<f64>> = (0..trials.unwrap_or(0))
+        .into_par_iter()
+        .map(|k| {
+            let outs = trial(&prep, first, k)?;
+            Ok(checks
+                .iter()
+                .map(|d| measure(&prep.model, &prep.nets[first], &outs, d).unwrap_or(f64::NAN))
+                .collect())
+        })
+        .collect::<Result<_, BacktestError>>()?;
+    for (i, (d, model_values)) in checks.iter().zip(values).enumerate() {
         let c = &d.check;
+        let band = trials.and_then(|_| {
+            let v: Vec<f64> = per_trial.iter().map(|t| t[i]).collect();
+            Band::of(&v, c.observed)
+        });
         rows.push(Row {
             label: c.label.clone(),
             nodes: if let Some(p) = &c.pipeline {
@@ -161,6 +247,7 @@ pub fn run_file(path: &Path, scenario: Option<&Path>) -> Result<Report, Backtest
             approx: c.approx,
             reported: c.reported.clone(),
             source: c.source.clone(),
+            band,
         });
     }
     Ok(Report {
@@ -172,6 +259,7 @@ pub fn run_file(path: &Path, scenario: Option<&Path>) -> Result<Report, Backtest
             .map(|&p| prep.model.policies[prep.policies[p]].id.clone())
             .collect(),
         rows,
+        trials: trials.map(|n| (prep.model.policies[prep.policies[first]].id.clone(), n)),
     })
 }
 
@@ -350,12 +438,23 @@ impl Report {
             .iter()
             .map(|p| format!("model ({p})"))
             .collect();
+        let (band_head, band_rule) = match &self.trials {
+            Some((p, n)) => (
+                format!(" model ({p}), {n} trials: 5 % / median / 95 % | observed's rank |"),
+                "---|---|",
+            ),
+            None => (String::new(), ""),
+        };
         let _ = writeln!(
             s,
-            "| check | nodes | dates | {} | observed | source |",
+            "| check | nodes | dates | {} |{band_head} observed | source |",
             models.join(" | ")
         );
-        let _ = writeln!(s, "|---|---|---|{}---|---|", "---|".repeat(models.len()));
+        let _ = writeln!(
+            s,
+            "|---|---|---|{}{band_rule}---|---|",
+            "---|".repeat(models.len())
+        );
         for r in &self.rows {
             let model: Vec<String> = r.model.iter().map(|&v| num(v, r.unit)).collect();
             let mut obs = match r.observed {
@@ -373,9 +472,24 @@ impl Report {
             } else {
                 format!(" ({})", r.unit)
             };
+            let band = match (&self.trials, &r.band) {
+                (None, _) => String::new(),
+                (Some(_), None) => " – | – |".into(),
+                (Some(_), Some(b)) => format!(
+                    " {} / {} / {} | {} |",
+                    num(b.p5, r.unit),
+                    num(b.p50, r.unit),
+                    num(b.p95, r.unit),
+                    match (b.rank, b.covers()) {
+                        (Some(k), Some(true)) => format!("{k:.0} %"),
+                        (Some(k), _) => format!("**{k:.0} %** (outside)"),
+                        (None, _) => String::new(),
+                    }
+                ),
+            };
             let _ = writeln!(
                 s,
-                "| {}{unit} | {} | {} | {} | {obs} | {} |",
+                "| {}{unit} | {} | {} | {} |{band} {obs} | {} |",
                 r.label,
                 r.nodes,
                 r.period,
@@ -383,6 +497,44 @@ impl Report {
                 r.source
             );
         }
+        let ranked: Vec<bool> = self
+            .rows
+            .iter()
+            .filter_map(|r| r.band.as_ref()?.covers())
+            .collect();
+        if let Some((p, n)) = &self.trials {
+            let inside = ranked.iter().filter(|&&x| x).count();
+            let _ = writeln!(
+                s,
+                "\nObserved inside the 5–95 % band of {n} trials of {p}: {inside} of {} checks with a figure (a calibrated model's bands would hold ≈ 90 % of them).",
+                ranked.len()
+            );
+        }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Band;
+
+    /// 1, 2, …, 100 (and a NaN left out): percentiles linear between order
+    /// statistics, ties ranked half way, the 5–95 % band inclusive.
+    #[test]
+    fn band_percentiles_and_rank() {
+        let mut v: Vec<f64> = (1..=100).map(f64::from).collect();
+        v.push(f64::NAN);
+        let b = Band::of(&v, Some(50.0)).unwrap();
+        assert_eq!(b.trials, 100);
+        assert!((b.p5 - 5.95).abs() < 1e-12, "{}", b.p5);
+        assert!((b.p50 - 50.5).abs() < 1e-12);
+        assert!((b.p95 - 95.05).abs() < 1e-12);
+        assert_eq!(b.rank, Some(49.5));
+        assert_eq!(b.covers(), Some(true));
+        let low = Band::of(&v, Some(4.0)).unwrap();
+        assert_eq!((low.rank, low.covers()), (Some(3.5), Some(false)));
+        assert_eq!(Band::of(&v, Some(5.5)).unwrap().covers(), Some(true));
+        assert_eq!(Band::of(&v, None).unwrap().covers(), None);
+        assert!(Band::of(&[f64::NAN], Some(1.0)).is_none());
     }
 }

@@ -7,6 +7,7 @@
 //! SIGTERM), with earlier results left untouched; 141 standard output or
 //! error closed by its reader.
 
+mod backtest;
 mod compare;
 mod headline;
 mod inspect;
@@ -79,14 +80,7 @@ pub enum Command {
     /// Overlay finished runs, like for like, in one comparison report.
     Compare(compare::CompareArgs),
     /// Run the shipped backtests and print model against observed, with sources.
-    Backtest {
-        /// Observed-data files (default: every `*.toml` in scenarios/observed).
-        files: Vec<PathBuf>,
-        /// Run the checks on this scenario instead of the one each observed
-        /// file names (a variant of it, e.g. with observed weather).
-        #[arg(long, value_name = "FILE", requires = "files")]
-        scenario: Option<PathBuf>,
-    },
+    Backtest(backtest::BacktestArgs),
     /// Morris and Sobol sensitivity of outputs to the [[uncertain]] inputs.
     Sensitivity(sensitivity::SensitivityArgs),
 }
@@ -248,51 +242,10 @@ pub fn main_with(cli: Cli, command_line: String) -> i32 {
             charts,
         } => merge::merge(&shards, out, force, quiet, charts, command_line),
         Command::Compare(args) => compare::compare(args),
-        Command::Backtest { files, scenario } => backtest(&files, scenario.as_deref()),
+        Command::Backtest(args) => backtest::backtest(&args),
         Command::Sensitivity(args) => sensitivity::sensitivity(args, command_line),
     };
     output::finish(result)
-}
-
-/// Where `gasdep backtest` looks without arguments.
-pub const OBSERVED_DIR: &str = "scenarios/observed";
-
-fn backtest(files: &[PathBuf], scenario: Option<&Path>) -> Result<(), Failure> {
-    let files = if files.is_empty() {
-        let dir = Path::new(OBSERVED_DIR);
-        let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(|e| {
-                Failure::Input(format!(
-                    "cannot read {OBSERVED_DIR}: {e} (run from the repository's root or name the observed files)"
-                ))
-            })?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect();
-        v.sort();
-        if v.is_empty() {
-            return Err(Failure::Input(format!(
-                "no *.toml observed files in {OBSERVED_DIR}"
-            )));
-        }
-        v
-    } else {
-        files.to_vec()
-    };
-    let flag = scenario.map_or(String::new(), |s| format!(" --scenario {}", s.display()));
-    for f in &files {
-        let started = Instant::now();
-        let report =
-            crate::backtest::run_file(f, scenario).map_err(|e| Failure::Input(e.to_string()))?;
-        output::out(&format!(
-            "{}\n(deterministic run of {} in {:.1} s; `gasdep backtest {}{flag}`)\n\n",
-            report.markdown(),
-            report.scenario.display(),
-            started.elapsed().as_secs_f64(),
-            f.display()
-        ))?;
-    }
-    Ok(())
 }
 
 /// The JSON Schema of the scenario format.

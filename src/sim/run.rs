@@ -598,18 +598,47 @@ pub fn monte_carlo_with<S: TrialSink>(
 /// value, the `[[spell]]`s imposed), one entry per step, for one policy of
 /// `prep`.
 pub fn deterministic(prep: &Prepared, policy: usize) -> Result<Vec<StepOut>, SimError> {
+    // Every draw at its expectation, but the spells imposed on dates.
+    let draws = super::weather::expected(&prep.model);
+    outputs(prep, policy, &draws, 0)
+}
+
+/// Step results of Monte Carlo trial `trial` for one policy of `prep`: the
+/// world `gasdep run` draws for that trial (and its `[[uncertain]]`
+/// inputs), one entry per step, as the run solves them (a policy's steps
+/// solved alone equal those it shares with another, docs/performance.md).
+pub fn trial(prep: &Prepared, policy: usize, trial: u64) -> Result<Vec<StepOut>, SimError> {
+    let varied;
+    let prep = match &prep.model.uncertain {
+        None => prep,
+        Some(set) => {
+            let values = super::vary::drawn(set, prep.model.seed, trial);
+            varied = super::vary::prepared_with(prep, &values)?;
+            &varied
+        }
+    };
+    let mut world = World::new(&prep.model);
+    world.sample(&prep.model, trial);
+    outputs(prep, policy, &world.steps, trial)
+}
+
+/// Step results of one policy of `prep` under `draws` (one per step).
+fn outputs(
+    prep: &Prepared,
+    policy: usize,
+    draws: &[super::engine::Draws],
+    trial: u64,
+) -> Result<Vec<StepOut>, SimError> {
     let model = &prep.model;
     let net = &prep.nets[policy];
     let mut engine = Engine::new(model, net);
     let mut state = State::initial(model, net);
-    // Every draw at its expectation, but the spells imposed on dates.
-    let draws = super::weather::expected(model);
     let mut outs = Vec::with_capacity(net.steps.len());
     for (t, draws) in draws.iter().enumerate() {
         engine
             .step(t, draws, &mut state)
             .map_err(|source| SimError::Step {
-                trial: 0,
+                trial,
                 policy: model.policies[net.policy].id.clone(),
                 source,
             })?;
