@@ -241,7 +241,9 @@ fn backtest_trials_are_the_runs_trials() {
         }
     }
     // Every row but the region's (EUROPE) and the header was compared.
-    let rows = csv.lines().filter(|l| l.split(',').nth(2) != Some("EUROPE"));
+    let rows = csv
+        .lines()
+        .filter(|l| l.split(',').nth(2) != Some("EUROPE"));
     assert_eq!(seen, rows.count() - 1);
 }
 

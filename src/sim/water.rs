@@ -160,8 +160,12 @@ pub struct Segment {
 /// with daily steps valued on months, on its months.
 struct Worlds {
     samples: usize,
-    drawn: Vec<(Vec<bool>, Vec<Vec<Draws>>, Option<Vec<Vec<Draws>>>)>,
+    /// Per set of expected disruptions: the worlds on steps and on months.
+    drawn: Vec<(Vec<bool>, Sampled, Option<Sampled>)>,
 }
+
+/// Draws of the sampled worlds, per world and step.
+type Sampled = Vec<Vec<Draws>>;
 
 impl Worlds {
     fn new(samples: usize) -> Self {
