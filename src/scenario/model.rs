@@ -225,7 +225,8 @@ pub struct Demand {
     pub trend: Option<Quantity>,
     /// Twelve monthly factors for heating-driven demand (protected, and
     /// half-weighted for power), January first; normalised to average 1.
-    /// Default: a typical EU heating profile (Eurostat: January ≈ 2.5 × July).
+    /// Default: a typical EU heating profile (docs/scenario-format.md says
+    /// what it gives against Eurostat's monthly consumption).
     #[serde(default)]
     pub profile: Option<At<Vec<f64>>>,
     /// Demand change per standard deviation of the weather anomaly, `%`
