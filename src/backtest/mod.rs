@@ -497,12 +497,12 @@ impl Report {
                 r.source
             );
         }
-        let ranked: Vec<bool> = self
-            .rows
-            .iter()
-            .filter_map(|r| r.band.as_ref()?.covers())
-            .collect();
         if let Some((p, n)) = &self.trials {
+            let ranked: Vec<bool> = self
+                .rows
+                .iter()
+                .filter_map(|r| r.band.as_ref()?.covers())
+                .collect();
             let inside = ranked.iter().filter(|&&x| x).count();
             let _ = writeln!(
                 s,

@@ -123,9 +123,6 @@ pub struct Peaks {
     /// Per year: whether it has a daily step (only those report peaks, so
     /// only their steps need the peak of every window position).
     daily_year: Vec<bool>,
-    /// Whether any year has a daily step: without one every peak metric
-    /// is NaN, and booking steps is skipped.
-    any_daily: bool,
     /// Per step: (node or region, year) whose margin is read after it.
     margin_at: Vec<Vec<usize>>,
     graph: MarginGraph,
@@ -140,7 +137,6 @@ impl Peaks {
             years: vec![Year::default(); (nn + 1) * years],
             windows: vec![Default::default(); nn + 1],
             daily_year: vec![false; years],
-            any_daily: false,
             margin_at: vec![Vec::new(); net.steps.len()],
             graph: MarginGraph::new(net, nn),
         }
@@ -189,14 +185,13 @@ impl Peaks {
                 self.margin_at[t].push(i);
             }
         }
-        self.any_daily = self.daily_year.contains(&true);
     }
 
     /// Book step `t` (year index `y`, `days` long) from its results.
     /// Nothing to do in a trial without daily steps: [`Peaks::values`] is
     /// NaN for every year then.
     pub fn add(&mut self, y: usize, days: f64, demand: &[[f64; 3]], cut: &[[f64; 3]]) {
-        if !self.any_daily {
+        if !self.daily_year.contains(&true) {
             return;
         }
         let nn = self.nn;

@@ -155,9 +155,10 @@ pub struct Segment {
 }
 
 /// The sampled worlds of the valuation, drawn once for each set of
-/// disruptions it expects (those `announced` later are left out of the
-/// worlds of the steps before), on the model's steps and, for calendars
-/// with daily steps valued on months, on its months.
+/// disruptions it expects (never those not `anticipated`; those
+/// `announced` later not in the worlds of the steps before), on the
+/// model's steps and, for calendars with daily steps valued on months, on
+/// its months.
 struct Worlds {
     samples: usize,
     /// Per set of expected disruptions: the worlds on steps and on months.
@@ -176,7 +177,9 @@ impl Worlds {
     }
 
     /// The worlds (steps, months) in which the disruptions flagged in
-    /// `risks` may happen.
+    /// `risks` may happen; the others are drawn with no hazard (each
+    /// disruption has its own stream, so the flagged ones are drawn as
+    /// they would be).
     fn expecting(
         &mut self,
         model: &Model,
@@ -259,7 +262,7 @@ fn informed_values(
             .map(|e| e.known_from().0 < end)
             .chain(model.demand_shifts.iter().map(|d| d.known_from().0 < end))
             .chain(policy.measures.iter().map(|m| m.known_from().0 < end))
-            .chain(model.disruptions.iter().map(|d| d.known_from().0 < end))
+            .chain((model.disruptions.iter()).map(|d| d.anticipated && d.known_from().0 < end))
             .collect()
     };
     let mut segments = Vec::new();
@@ -419,20 +422,15 @@ pub(super) fn backward(
     Ok(Tables { water, starts })
 }
 
-/// Draws of the sampled worlds, per world and step. Disruptions that are
-/// not `anticipated` do not happen in them (each disruption has its own
-/// stream, so the others are drawn as they would be), nor do spells
-/// imposed on dates (they are not foreseen).
+/// Draws of the sampled worlds of `model`, per world and step; spells
+/// imposed on dates do not happen in them (they are not foreseen).
+/// [`Worlds::expecting`] leaves out the disruptions not expected.
 pub(super) fn sample_worlds(model: &Model, samples: usize) -> Vec<Vec<Draws>> {
-    let mut expected = model.clone();
-    for d in expected.disruptions.iter_mut().filter(|d| !d.anticipated) {
-        d.hazard = 0.0;
-    }
-    let mut world = World::new(&expected);
+    let mut world = World::new(model);
     world.spells = false;
     (0..samples as u64)
         .map(|s| {
-            world.sample(&expected, SAMPLE_TRIAL_BASE + s);
+            world.sample(model, SAMPLE_TRIAL_BASE + s);
             world.steps.clone()
         })
         .collect()
