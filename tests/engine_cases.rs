@@ -626,6 +626,85 @@ id = "base"
     assert_gwh!(o[7].consumption[a * nc + no], 600.0, "November NO");
 }
 
+/// A storage event holds half of A's storage out of the market with the
+/// gas in it. January–April 2021; A (15 GWh/d industry) has a full storage
+/// of 600 GWh (withdrawal 20 GWh/d); RU, its only supply, is cut in
+/// February and March (known from January, so January keeps the gas). In
+/// February half the storage is held: the market has 300 GWh in a volume
+/// of 300 and half the withdrawal rate, 10 GWh/d × 28 = 280 of the 420
+/// wanted (140 curtailed), and the reported level counts the held 300
+/// (20 + 300 = 320 of 600). In March the held gas is back: 320 GWh at a
+/// fill of 53 %, above the 40 % knee, so the full rate (620) can take all
+/// of it; 145 of the 465 wanted go unserved. Without the event February
+/// withdraws all 420.
+#[test]
+fn a_storage_event_holds_its_share_and_its_gas() {
+    let text = |event: &str| {
+        format!(
+            r#"
+[scenario]
+name = "held-storage"
+start = "2021-01"
+end = "2021-04"
+baseline = "base"
+
+[[node]]
+id = "A"
+demand = {{ protected = "0 GWh/d", industry = "15 GWh/d", power = "0 GWh/d", {FLAT} }}
+storage = {{ volume = "600 GWh", injection = "10 GWh/d", withdrawal = "20 GWh/d", initial_fill = "100 %" }}
+
+[[origin]]
+id = "RU"
+country = "RU"
+kind = "pipe"
+price = "15 EUR/MWh"
+capacity = "100 GWh/d"
+
+[[pipeline]]
+id = "ru-a"
+from = "RU"
+to = "A"
+capacity = "100 GWh/d"
+
+[[event]]
+target = "RU"
+start = "2021-02"
+end = "2021-04"
+announced = "2021-01"
+severity = "100 %"
+{event}
+[[policy]]
+id = "base"
+"#
+        )
+    };
+    let held = "[[event]]\ntarget = \"storage:A\"\nstart = \"2021-02\"\nend = \"2021-03\"\n\
+                announced = \"2021-01\"\nseverity = \"50 %\"\n";
+    let (prep, outs) = run(&text(held));
+    let o = policy(&outs, "base");
+    let a = node(&prep, "A");
+    assert_gwh!(o[0].level[a], 600.0, "January keeps the gas");
+    assert_gwh!(o[1].withdrawal[a], 280.0, "February: half the rate");
+    assert_gwh!(unserved(&o[1], a), 140.0, "February curtailment");
+    assert_gwh!(o[1].level[a], 320.0, "February's level counts the held gas");
+    assert_gwh!(o[1].volume[a], 600.0, "and the held volume");
+    assert_gwh!(o[2].withdrawal[a], 320.0, "March: the held gas is back");
+    assert_gwh!(unserved(&o[2], a), 145.0, "March curtailment");
+    assert_gwh!(o[2].level[a], 0.0, "March empties the storage");
+    let (_, free) = run(&text(""));
+    let f = policy(&free, "base");
+    assert_gwh!(
+        f[1].withdrawal[a],
+        420.0,
+        "no event: February withdraws all"
+    );
+    assert_gwh!(
+        unserved(&f[1], a),
+        0.0,
+        "no event: nothing curtailed in February"
+    );
+}
+
 /// Two region-wide caps on RU are active in January 2021: the one written
 /// first started later (2021-01, 10 %) and overrides the one written second
 /// (2020-01, 50 %), as every measure does by start date. A wants 90 GWh/d,

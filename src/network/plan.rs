@@ -41,6 +41,7 @@ impl Network {
         let mut pipe_avail = vec![1.0; model.pipelines.len()];
         let mut origin_avail = vec![1.0; model.origins.len()];
         let mut lng_avail = vec![1.0; nn];
+        let mut storage_avail = vec![1.0; nn];
         // Cuts of one origin's deliveries to some buyers: (origin, node) → availability.
         let mut delivery = vec![1.0; model.origins.len() * nn];
         for e in &model.events {
@@ -55,6 +56,7 @@ impl Network {
                 Target::Pipeline(i) => pipe_avail[i] *= 1.0 - lost,
                 Target::Origin(i) => origin_avail[i] *= 1.0 - lost,
                 Target::Lng(i) => lng_avail[i] *= 1.0 - lost,
+                Target::Storage(i) => storage_avail[i] *= 1.0 - lost,
             }
         }
         // Pipeline capacity in force, before bookings.
@@ -300,14 +302,20 @@ impl Network {
             .lng
             .as_ref()
             .map_or(0.0, |l| staged(&l.demand, day) * days);
+        // Storage held out of the market by events: its share of the
+        // volume and of both rates.
         let storage = (0..nn)
             .map(|n| {
+                let a = storage_avail[n];
                 [
-                    p.storage[n][0],
-                    p.storage[n][1] * days,
-                    p.storage[n][2] * days,
+                    p.storage[n][0] * a,
+                    p.storage[n][1] * days * a,
+                    p.storage[n][2] * days * a,
                 ]
             })
+            .collect();
+        let held = (0..nn)
+            .map(|n| p.storage[n][0] * (1.0 - storage_avail[n]))
             .collect();
         StepPlan {
             start: day,
@@ -321,6 +329,7 @@ impl Network {
             demand,
             competing,
             storage,
+            held,
             target,
             penalty,
             solidarity: p.solidarity,

@@ -210,6 +210,9 @@ pub enum Target {
     Pipeline(usize),
     Origin(usize),
     Lng(usize),
+    /// A node's storage (`storage:NODE`): scheduled events only; the share
+    /// lost is held out of the market with the gas in it.
+    Storage(usize),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -160,6 +160,8 @@ struct Ids {
     pipe_ends: Vec<(String, String)>,
     /// Whether each origin is an LNG exporter, by index.
     origin_lng: Vec<bool>,
+    /// Whether each node has `[node.storage]`, by index.
+    node_storage: Vec<bool>,
 }
 
 fn known(map: &HashMap<String, usize>) -> String {
@@ -374,6 +376,20 @@ impl Ctx<'_> {
                 }
             };
         }
+        if let Some(node) = s.strip_prefix("storage:") {
+            return match ids.nodes.get(node) {
+                Some(&i) => Some(Target::Storage(i)),
+                None => {
+                    let k = known(&ids.nodes);
+                    self.err(
+                        &t.span(),
+                        format!("target '{s}' names unknown node '{node}' ({k})"),
+                        "write storage:NODE with a node id",
+                    );
+                    None
+                }
+            };
+        }
         if let Some(&i) = ids.pipelines.get(s) {
             return Some(Target::Pipeline(i));
         }
@@ -384,7 +400,7 @@ impl Ctx<'_> {
         self.err(
             &t.span(),
             format!("target '{s}' is neither a pipeline nor an origin"),
-            format!("use a pipeline id ({kp}), an origin id ({ko}) or lng:NODE"),
+            format!("use a pipeline id ({kp}), an origin id ({ko}), lng:NODE or storage:NODE"),
         );
         None
     }
@@ -525,6 +541,7 @@ impl Ctx<'_> {
             .enumerate()
             .map(|(i, n)| {
                 self.unique(&mut ids.nodes, &n.id, "node", i);
+                ids.node_storage.push(n.storage.is_some());
                 self.node(n)
             })
             .collect();

@@ -167,6 +167,7 @@ impl World {
                     Target::Pipeline(i) => draws.pipeline[i] *= f,
                     Target::Origin(i) => draws.origin[i] *= f,
                     Target::Lng(i) => draws.lng_terminal[i] *= f,
+                    Target::Storage(_) => unreachable!("validation rejects storage disruptions"),
                 }
             }
         }

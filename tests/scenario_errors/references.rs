@@ -89,4 +89,37 @@ fn unknown_baseline_policy() {
     assert!(p.help.is_some());
 }
 
+#[test]
+fn storage_events_need_a_storage_and_a_schedule() {
+    // Line 38 is the appended `[[event]]` header, 39 its `target = ` (9
+    // characters): node A has no [node.storage].
+    let p = one(
+        &append("\n[[event]]\ntarget = \"storage:A\"\nstart = \"2020-03\"\nseverity = \"50 %\"\n"),
+        40,
+        10,
+        "target 'storage:A' names a node without storage",
+    );
+    assert!(p.help.unwrap().contains("[node.storage]"));
+    // A storage cannot be a random disruption's target: node A gets a
+    // storage (line 10), so the disruption's `target = ` is on line 42.
+    let with_storage = replace(
+        9,
+        "demand = { protected = \"10 bcm/y\", industry = \"5 bcm/y\", power = \"5 bcm/y\" }\n\
+         storage = { volume = \"1 TWh\", injection = \"0.1 TWh/d\", withdrawal = \"0.1 TWh/d\", initial_fill = \"50 %\" }",
+    );
+    let text = format!(
+        "{with_storage}\n[[disruption]]\nid = \"fire\"\ntarget = \"storage:A\"\nhazard = \"0.1 /y\"\n\
+         duration = {{ type = \"fixed\", value = \"10 d\" }}\n"
+    );
+    let p = one(&text, 42, 10, "disruption 'fire' targets a storage");
+    assert!(p.help.unwrap().contains("[[event]]"));
+    // An unknown node after `storage:` is named.
+    one(
+        &append("\n[[event]]\ntarget = \"storage:Q\"\nstart = \"2020-03\"\nseverity = \"50 %\"\n"),
+        40,
+        10,
+        "target 'storage:Q' names unknown node 'Q' (known: A, B)",
+    );
+}
+
 // ---- Dates -------------------------------------------------------------------

@@ -87,6 +87,13 @@ impl Ctx<'_> {
 
     pub(super) fn disruption(&mut self, d: &Disruption, ids: &Ids) -> Option<DisruptionM> {
         let target = self.target(ids, &d.target);
+        if let Some(Target::Storage(_)) = target {
+            self.err(
+                &d.target.span(),
+                format!("disruption '{}' targets a storage", d.id.get()),
+                "storage outages are scheduled: write an [[event]] with target storage:NODE",
+            );
+        }
         let hazard = self.qpos(&d.hazard, Dimension::PerYear, "hazard");
         if let (Some(h), true) = (hazard, hazard.is_some_and(|h| h > 365.0)) {
             self.err(
@@ -205,6 +212,15 @@ impl Ctx<'_> {
 
     pub(super) fn event(&mut self, e: &Event, ids: &Ids, i: usize) -> Option<EventM> {
         let target = self.target(ids, &e.target);
+        if let Some(Target::Storage(n)) = target
+            && !ids.node_storage[n]
+        {
+            self.err(
+                &e.target.span(),
+                format!("target '{}' names a node without storage", e.target.get()),
+                "give the node a [node.storage] table, or target another node",
+            );
+        }
         let start = self.date(&e.start, "start");
         let end = self.opt_date(&e.end, "end");
         if let (Some(a), Some(Some(b)), Some(x)) = (start, end, &e.end)

@@ -318,26 +318,11 @@ impl Ctx<'_> {
                 {
                     return None;
                 }
-                let t = m.target.as_ref()?;
-                let field = if let Some(n) = t.get().strip_prefix("storage:") {
-                    match ids.nodes.get(n) {
-                        Some(&i) => Field::StorageSize(i),
-                        None => {
-                            let k = known(&ids.nodes);
-                            self.err(
-                                &t.span(),
-                                format!("unknown node '{n}' ({k})"),
-                                "write storage:NODE",
-                            );
-                            return None;
-                        }
-                    }
-                } else {
-                    match self.target(ids, t)? {
-                        Target::Pipeline(p) => Field::PipelineCapacity(p),
-                        Target::Origin(o) => Field::OriginCapacity(o),
-                        Target::Lng(n) => Field::LngRegas(n),
-                    }
+                let field = match self.target(ids, m.target.as_ref()?)? {
+                    Target::Pipeline(p) => Field::PipelineCapacity(p),
+                    Target::Origin(o) => Field::OriginCapacity(o),
+                    Target::Lng(n) => Field::LngRegas(n),
+                    Target::Storage(n) => Field::StorageSize(n),
                 };
                 let op = self.op(m.action.as_ref()?)?;
                 let value = self.field_value(field, op, m.value.as_ref()?)?;

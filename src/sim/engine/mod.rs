@@ -30,7 +30,7 @@ mod lists;
 mod prepare;
 mod record;
 
-use crate::network::{LEVEL_BANDS, Network};
+use crate::network::{LEVEL_BANDS, Network, StepPlan};
 use crate::scenario::{Model, Solidarity};
 use crate::solver::{NetworkSimplex, PriceScratch, SolveError, UNREACHABLE};
 use crate::trace::{TraceError, Tracer};
@@ -105,8 +105,13 @@ impl Draws {
 /// has adapted to the prices so far.
 #[derive(Debug, Clone)]
 pub struct State {
-    /// Level per node, GWh.
+    /// Level per node, GWh: the gas the market can move.
     pub level: Vec<f64>,
+    /// Gas in the storage scheduled events hold out of the market, per
+    /// node, GWh, and the volume it was held in ([`StepPlan::held`] of the
+    /// step before).
+    pub held: Vec<f64>,
+    pub held_volume: Vec<f64>,
     /// Origin mix of each node's storage, row-major nodes × countries.
     pub mix: Vec<f64>,
     /// Per node and sector: the reference demand as a share of the file's
@@ -131,10 +136,13 @@ impl State {
                     .map_or(0.0, |s| s.volume * s.initial_fill)
             })
             .collect();
+        let nn = model.nodes.len();
         State {
             level,
+            held: vec![0.0; nn],
+            held_volume: vec![0.0; nn],
             mix,
-            memory: vec![[1.0; 3]; model.nodes.len()],
+            memory: vec![[1.0; 3]; nn],
         }
     }
 
@@ -157,8 +165,43 @@ impl State {
                     }
                 })
                 .collect(),
+            // The valuation leaves held gas out: it values the market's
+            // part of the storage only.
+            held: vec![0.0; model.nodes.len()],
+            held_volume: net.steps[t].held.clone(),
             mix: Vec::new(),
             memory: memory.to_vec(),
+        }
+    }
+
+    /// Move gas between the market's part of each storage and the part
+    /// scheduled events hold out, when the held volume of step `t`
+    /// differs from the step before's. Gas is taken in proportion: a part
+    /// newly held takes its share of the market's gas, a part released
+    /// brings back its share of the held gas (the gas keeps the node's
+    /// storage mix).
+    fn hold(&mut self, plan: &StepPlan) {
+        for (n, &v) in plan.held.iter().enumerate() {
+            let v0 = self.held_volume[n];
+            if v == v0 {
+                continue;
+            }
+            let moved = if v > v0 {
+                // The market's volume before the change: its part now plus
+                // what it loses.
+                let before = plan.storage[n][0] + (v - v0);
+                let level = self.level[n].clamp(0.0, before);
+                if before > 0.0 {
+                    level * (v - v0) / before
+                } else {
+                    0.0
+                }
+            } else {
+                -self.held[n] * (v0 - v) / v0
+            };
+            self.level[n] -= moved;
+            self.held[n] += moved;
+            self.held_volume[n] = v;
         }
     }
 }
@@ -499,6 +542,7 @@ impl<'a> Engine<'a> {
         // The first step of a run starts cold: a trial's result must not
         // depend on which trial this worker solved before (with ties, the
         // optimum a warm start reaches depends on its basis).
+        state.hold(&self.net.steps[t]);
         self.solve(t, draws, state, t == 0)?;
         for (f, &x) in self.flow.iter_mut().zip(self.solver.flows()) {
             *f = x as f64 / MWH_PER_GWH;

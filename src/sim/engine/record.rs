@@ -175,7 +175,7 @@ impl Engine<'_> {
             // Storage: withdrawals leave the mix as it was; injections bring
             // the node's pool mix in.
             // The level the step started from, as the solve saw it.
-            let old = state.level[n].min(out.volume[n]).max(0.0);
+            let old = state.level[n].min(plan.storage[n][0]).max(0.0);
             let kept = (old - out.withdrawal[n]).max(0.0);
             let new = kept + out.injection[n];
             if new > 0.0 {
@@ -184,7 +184,7 @@ impl Engine<'_> {
                 }
             }
             state.level[n] = new;
-            out.level[n] = new;
+            out.level[n] = new + state.held[n];
         }
         Ok(())
     }
