@@ -362,33 +362,21 @@ impl Ctx<'_> {
 
     fn target(&mut self, ids: &Ids, t: &At<String>) -> Option<Target> {
         let s = t.get();
-        if let Some(node) = s.strip_prefix("lng:") {
-            return match ids.nodes.get(node) {
-                Some(&i) => Some(Target::Lng(i)),
-                None => {
-                    let k = known(&ids.nodes);
-                    self.err(
-                        &t.span(),
-                        format!("target '{s}' names unknown node '{node}' ({k})"),
-                        "write lng:NODE with a node id",
-                    );
-                    None
-                }
+        let lng: fn(usize) -> Target = Target::Lng;
+        for (prefix, make) in [("lng:", lng), ("storage:", Target::Storage)] {
+            let Some(node) = s.strip_prefix(prefix) else {
+                continue;
             };
-        }
-        if let Some(node) = s.strip_prefix("storage:") {
-            return match ids.nodes.get(node) {
-                Some(&i) => Some(Target::Storage(i)),
-                None => {
-                    let k = known(&ids.nodes);
-                    self.err(
-                        &t.span(),
-                        format!("target '{s}' names unknown node '{node}' ({k})"),
-                        "write storage:NODE with a node id",
-                    );
-                    None
-                }
-            };
+            if let Some(&i) = ids.nodes.get(node) {
+                return Some(make(i));
+            }
+            let k = known(&ids.nodes);
+            self.err(
+                &t.span(),
+                format!("target '{s}' names unknown node '{node}' ({k})"),
+                format!("write {prefix}NODE with a node id"),
+            );
+            return None;
         }
         if let Some(&i) = ids.pipelines.get(s) {
             return Some(Target::Pipeline(i));

@@ -175,7 +175,7 @@ impl State {
     }
 
     /// Move gas between the market's part of each storage and the part
-    /// scheduled events hold out, when the held volume of step `t`
+    /// scheduled events hold out, when the held volume of `plan`'s step
     /// differs from the step before's. Gas is taken in proportion: a part
     /// newly held takes its share of the market's gas, a part released
     /// brings back its share of the held gas (the gas keeps the node's
