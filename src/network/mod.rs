@@ -142,10 +142,10 @@ pub struct StepPlan {
     /// Storage of each node: volume (GWh), injection and withdrawal rates
     /// (GWh per step) as the policy sets them.
     pub storage: Shared<[[f64; 3]]>,
-    /// Working volume of each node held out of the market by scheduled
+    /// Working volume of each node withheld from the market by scheduled
     /// storage events (GWh; not in `storage`): the gas in it stays, and
     /// counts in the node's reported level and volume.
-    pub held: Vec<f64>,
+    pub withheld: Vec<f64>,
     /// Fill the policy requires at the end of the step (fraction), if any,
     /// and the cost per MWh missing from it.
     pub target: Vec<Option<f64>>,

@@ -302,7 +302,7 @@ impl Network {
             .lng
             .as_ref()
             .map_or(0.0, |l| staged(&l.demand, day) * days);
-        // Storage held out of the market by events: its share of the
+        // Storage withheld from the market by events: its share of the
         // volume and of both rates.
         let storage = (0..nn)
             .map(|n| {
@@ -314,7 +314,7 @@ impl Network {
                 ]
             })
             .collect();
-        let held = (0..nn)
+        let withheld = (0..nn)
             .map(|n| p.storage[n][0] * (1.0 - storage_avail[n]))
             .collect();
         StepPlan {
@@ -329,7 +329,7 @@ impl Network {
             demand,
             competing,
             storage,
-            held,
+            withheld,
             target,
             penalty,
             solidarity: p.solidarity,

@@ -45,7 +45,7 @@ pub struct Event {
     #[serde(default)]
     pub id: Option<At<String>>,
     /// A pipeline id, an origin id, `lng:NODE`, or `storage:NODE` (the
-    /// severity of the node's storage is held out of the market with its gas).
+    /// severity of the node's storage is withheld from the market with its gas).
     pub target: At<String>,
     /// `YYYY-MM` or `YYYY-MM-DD`.
     pub start: At<String>,

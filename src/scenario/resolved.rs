@@ -211,7 +211,7 @@ pub enum Target {
     Origin(usize),
     Lng(usize),
     /// A node's storage (`storage:NODE`): scheduled events only; the share
-    /// lost is held out of the market with the gas in it.
+    /// lost is withheld from the market with the gas in it.
     Storage(usize),
 }
 

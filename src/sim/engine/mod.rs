@@ -107,11 +107,11 @@ impl Draws {
 pub struct State {
     /// Level per node, GWh: the gas the market can move.
     pub level: Vec<f64>,
-    /// Gas in the storage scheduled events hold out of the market, per
-    /// node, GWh, and the volume it was held in ([`StepPlan::held`] of the
-    /// step before).
-    pub held: Vec<f64>,
-    pub held_volume: Vec<f64>,
+    /// Gas in the storage scheduled events withhold from the market, per
+    /// node, GWh, and the volume it is withheld in ([`StepPlan::withheld`]
+    /// of the step before).
+    pub withheld: Vec<f64>,
+    pub withheld_volume: Vec<f64>,
     /// Origin mix of each node's storage, row-major nodes × countries.
     pub mix: Vec<f64>,
     /// Per node and sector: the reference demand as a share of the file's
@@ -139,8 +139,8 @@ impl State {
         let nn = model.nodes.len();
         State {
             level,
-            held: vec![0.0; nn],
-            held_volume: vec![0.0; nn],
+            withheld: vec![0.0; nn],
+            withheld_volume: vec![0.0; nn],
             mix,
             memory: vec![[1.0; 3]; nn],
         }
@@ -165,24 +165,24 @@ impl State {
                     }
                 })
                 .collect(),
-            // The valuation leaves held gas out: it values the market's
+            // The valuation leaves withheld gas out: it values the market's
             // part of the storage only.
-            held: vec![0.0; model.nodes.len()],
-            held_volume: net.steps[t].held.clone(),
+            withheld: vec![0.0; model.nodes.len()],
+            withheld_volume: net.steps[t].withheld.clone(),
             mix: Vec::new(),
             memory: memory.to_vec(),
         }
     }
 
     /// Move gas between the market's part of each storage and the part
-    /// scheduled events hold out, when the held volume of `plan`'s step
-    /// differs from the step before's. Gas is taken in proportion: a part
-    /// newly held takes its share of the market's gas, a part released
-    /// brings back its share of the held gas (the gas keeps the node's
-    /// storage mix).
-    fn hold(&mut self, plan: &StepPlan) {
-        for (n, &v) in plan.held.iter().enumerate() {
-            let v0 = self.held_volume[n];
+    /// scheduled events withhold, when the withheld volume of `plan`'s
+    /// step differs from the step before's. Gas is taken in proportion: a
+    /// part newly withheld takes its share of the market's gas, a part
+    /// released brings back its share of the withheld gas (the gas keeps
+    /// the node's storage mix).
+    fn withhold(&mut self, plan: &StepPlan) {
+        for (n, &v) in plan.withheld.iter().enumerate() {
+            let v0 = self.withheld_volume[n];
             if v == v0 {
                 continue;
             }
@@ -197,11 +197,11 @@ impl State {
                     0.0
                 }
             } else {
-                -self.held[n] * (v0 - v) / v0
+                -self.withheld[n] * (v0 - v) / v0
             };
             self.level[n] -= moved;
-            self.held[n] += moved;
-            self.held_volume[n] = v;
+            self.withheld[n] += moved;
+            self.withheld_volume[n] = v;
         }
     }
 }
@@ -542,7 +542,7 @@ impl<'a> Engine<'a> {
         // The first step of a run starts cold: a trial's result must not
         // depend on which trial this worker solved before (with ties, the
         // optimum a warm start reaches depends on its basis).
-        state.hold(&self.net.steps[t]);
+        state.withhold(&self.net.steps[t]);
         self.solve(t, draws, state, t == 0)?;
         for (f, &x) in self.flow.iter_mut().zip(self.solver.flows()) {
             *f = x as f64 / MWH_PER_GWH;

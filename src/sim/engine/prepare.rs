@@ -54,7 +54,7 @@ impl Engine<'_> {
             }
         }
         for n in 0..nn {
-            out.volume[n] = plan.storage[n][0] + plan.held[n];
+            out.volume[n] = plan.storage[n][0] + plan.withheld[n];
             out.target[n] = plan.target[n].unwrap_or(f64::NAN);
         }
         // Integer costs depend only on the plan's cost and price vectors

@@ -184,7 +184,7 @@ impl Engine<'_> {
                 }
             }
             state.level[n] = new;
-            out.level[n] = new + state.held[n];
+            out.level[n] = new + state.withheld[n];
         }
         Ok(())
     }
