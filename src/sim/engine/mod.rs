@@ -31,7 +31,7 @@ mod prepare;
 mod record;
 
 use crate::network::{LEVEL_BANDS, Network, StepPlan};
-use crate::scenario::{Model, Solidarity};
+use crate::scenario::{Model, Solidarity, Target};
 use crate::solver::{NetworkSimplex, PriceScratch, SolveError, UNREACHABLE};
 use crate::trace::{TraceError, Tracer};
 use lists::ArcLists;
@@ -368,6 +368,9 @@ pub struct Engine<'a> {
     /// Water values per step (the network's table, or the valuation's
     /// work in progress).
     water: Vec<[f64; LEVEL_BANDS]>,
+    /// Whether any scheduled event withholds storage (else the per-step
+    /// withholding pass is skipped).
+    withholds: bool,
     pub out: StepOut,
 }
 
@@ -408,6 +411,10 @@ impl<'a> Engine<'a> {
             cost_key: None,
             factors: Vec::with_capacity(factors),
             water: net.water.clone(),
+            withholds: model
+                .events
+                .iter()
+                .any(|e| matches!(e.target, Target::Storage(_))),
             out: StepOut::new(model, nc),
         }
     }
@@ -542,7 +549,9 @@ impl<'a> Engine<'a> {
         // The first step of a run starts cold: a trial's result must not
         // depend on which trial this worker solved before (with ties, the
         // optimum a warm start reaches depends on its basis).
-        state.withhold(&self.net.steps[t]);
+        if self.withholds {
+            state.withhold(&self.net.steps[t]);
+        }
         self.solve(t, draws, state, t == 0)?;
         for (f, &x) in self.flow.iter_mut().zip(self.solver.flows()) {
             *f = x as f64 / MWH_PER_GWH;
