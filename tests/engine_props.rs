@@ -79,6 +79,9 @@ struct Spec {
     avail: Vec<f64>,
     weather: Vec<f64>,
     price: f64,
+    /// A storage event: the first node with storage from this index on,
+    /// the severity (%), the start month and the length in months.
+    withhold: (usize, u32, u32, u32),
 }
 
 fn node_spec() -> impl Strategy<Value = NodeSpec> {
@@ -124,6 +127,7 @@ fn spec() -> impl Strategy<Value = Spec> {
             prop::collection::vec(-2.0f64..2.0, nn),
             0.5f64..2.0,
             prop::option::of((10u32..60, prop::array::uniform3(0u32..40))),
+            (0..nn, 1u32..=100, 1u32..=12, 1u32..=6),
         )
             .prop_map(
                 move |(
@@ -138,6 +142,7 @@ fn spec() -> impl Strategy<Value = Spec> {
                     weather,
                     price,
                     market,
+                    withhold,
                 )| {
                     let mut pipes: Vec<PipeSpec> = opipes
                         .into_iter()
@@ -180,6 +185,7 @@ fn spec() -> impl Strategy<Value = Spec> {
                         avail,
                         weather,
                         price,
+                        withhold,
                     }
                 },
             )
@@ -263,6 +269,23 @@ fn to_toml(s: &Spec, more_pipe: f64, more_lng: f64) -> String {
             t,
             "[[contract]]\nid = \"k\"\nseller = \"O0\"\nbuyer = \"N{}\"\nvolume = \"{v} GWh/d\"\nstart = \"2021-03\"\ntake_or_pay = \"{top} %\"\nprice = \"25 EUR/MWh\"\nroute = \"p0\"\n",
             s.pipes[0].to
+        );
+    }
+    let (first, severity, start, months) = s.withhold;
+    let nn = s.nodes.len();
+    if let Some(n) = (0..nn)
+        .map(|k| (first + k) % nn)
+        .find(|&n| s.nodes[n].storage.is_some())
+    {
+        let end = start + months;
+        let end = if end > 12 {
+            "2022-01".to_string()
+        } else {
+            format!("2021-{end:02}")
+        };
+        let _ = writeln!(
+            t,
+            "[[event]]\ntarget = \"storage:N{n}\"\nstart = \"2021-{start:02}-10\"\nend = \"{end}\"\nseverity = \"{severity} %\"\n"
         );
     }
     t.push_str(
@@ -529,6 +552,27 @@ fn check_spec(spec: &Spec, random_draws: bool) -> Result<(), TestCaseError> {
                 .map_err(|e| TestCaseError::fail(format!("{e}")))?;
             let what = format!("policy {policy} step {t}");
             check_step(model, &eng, &eng.out, &what)?;
+            // Storage keeps its gas: the reported level (withheld gas
+            // included) moves by injection less withdrawal only, and
+            // stays within the reported volume.
+            let out = &eng.out;
+            for n in 0..model.nodes.len() {
+                let was = before.level[n] + before.withheld[n];
+                let now = was + out.injection[n] - out.withdrawal[n];
+                prop_assert!(
+                    (out.level[n] - now).abs() <= 1e-6 * (1.0 + was),
+                    "{what}: node {n} storage {was} -> {} (injected {}, withdrawn {})",
+                    out.level[n],
+                    out.injection[n],
+                    out.withdrawal[n]
+                );
+                prop_assert!(
+                    out.level[n] <= out.volume[n] * (1.0 + 1e-9) + 1e-6,
+                    "{what}: node {n} level {} above volume {}",
+                    out.level[n],
+                    out.volume[n]
+                );
+            }
             if policy == "coop" {
                 let (_, _, cost) = eng.problem();
                 let z = eng.objective();
