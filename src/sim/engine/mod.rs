@@ -108,10 +108,8 @@ pub struct State {
     /// Level per node, GWh: the gas the market can move.
     pub level: Vec<f64>,
     /// Gas in the storage scheduled events withhold from the market, per
-    /// node, GWh, and the volume it is withheld in ([`StepPlan::withheld`]
-    /// of the step before).
+    /// node, GWh (in the volume [`StepPlan::withheld`] of the step before).
     pub withheld: Vec<f64>,
-    pub withheld_volume: Vec<f64>,
     /// Origin mix of each node's storage, row-major nodes × countries.
     pub mix: Vec<f64>,
     /// Per node and sector: the reference demand as a share of the file's
@@ -140,7 +138,6 @@ impl State {
         State {
             level,
             withheld: vec![0.0; nn],
-            withheld_volume: vec![0.0; nn],
             mix,
             memory: vec![[1.0; 3]; nn],
         }
@@ -168,7 +165,6 @@ impl State {
             // The valuation leaves withheld gas out: it values the market's
             // part of the storage only.
             withheld: vec![0.0; model.nodes.len()],
-            withheld_volume: net.steps[t].withheld.clone(),
             mix: Vec::new(),
             memory: memory.to_vec(),
         }
@@ -176,23 +172,24 @@ impl State {
 
     /// Move gas between the market's part of each storage and the part
     /// scheduled events withhold, when the withheld volume of `plan`'s
-    /// step differs from the step before's. Gas is taken in proportion: a
+    /// step differs from `before`'s (the step before; `None` at the first
+    /// step, when nothing is withheld yet). Gas is taken in proportion: a
     /// part newly withheld takes its share of the market's gas, a part
     /// released brings back its share of the withheld gas (the gas keeps
     /// the node's storage mix).
-    fn withhold(&mut self, plan: &StepPlan) {
+    fn withhold(&mut self, before: Option<&StepPlan>, plan: &StepPlan) {
         for (n, &v) in plan.withheld.iter().enumerate() {
-            let v0 = self.withheld_volume[n];
+            let v0 = before.map_or(0.0, |b| b.withheld[n]);
             if v == v0 {
                 continue;
             }
             let moved = if v > v0 {
                 // The market's volume before the change: its part now plus
                 // what it loses.
-                let before = plan.storage[n][0] + (v - v0);
-                let level = self.level[n].clamp(0.0, before);
-                if before > 0.0 {
-                    level * (v - v0) / before
+                let market = plan.storage[n][0] + (v - v0);
+                let level = self.level[n].clamp(0.0, market);
+                if market > 0.0 {
+                    level * (v - v0) / market
                 } else {
                     0.0
                 }
@@ -201,7 +198,6 @@ impl State {
             };
             self.level[n] -= moved;
             self.withheld[n] += moved;
-            self.withheld_volume[n] = v;
         }
     }
 }
@@ -550,7 +546,8 @@ impl<'a> Engine<'a> {
         // depend on which trial this worker solved before (with ties, the
         // optimum a warm start reaches depends on its basis).
         if self.withholds {
-            state.withhold(&self.net.steps[t]);
+            let steps = &self.net.steps;
+            state.withhold(t.checked_sub(1).map(|p| &steps[p]), &steps[t]);
         }
         self.solve(t, draws, state, t == 0)?;
         for (f, &x) in self.flow.iter_mut().zip(self.solver.flows()) {
