@@ -292,18 +292,16 @@ fn backtest_runs_the_checks_on_another_scenario() {
 /// docs/validation.md reports.
 #[test]
 fn variant_scenarios_move_the_backtest_their_way() {
-    let obs = "scenarios/observed/eu-2022-cutoff.toml";
-    let normal = run_ok(&["backtest", obs]);
-    let mild = run_ok(&[
-        "backtest",
-        obs,
-        "--scenario",
-        "scenarios/examples/eu-2022-observed-weather.toml",
-    ]);
-    let (normal, mild) = (
-        String::from_utf8_lossy(&normal.stdout),
-        String::from_utf8_lossy(&mild.stdout),
-    );
+    // The backtest's output on the scenario or on a variant of it.
+    let backtest = |variant: Option<&str>| {
+        let mut args = vec!["backtest", "scenarios/observed/eu-2022-cutoff.toml"];
+        if let Some(v) = variant {
+            args.extend(["--scenario", v]);
+        }
+        String::from_utf8_lossy(&run_ok(&args).stdout).into_owned()
+    };
+    let normal = backtest(None);
+    let mild = backtest(Some("scenarios/examples/eu-2022-observed-weather.toml"));
     let eu = "all but NO, UK, UA";
     let as_done = |out: &str, label: &str| number(&row(out, label, eu)[3]);
     for year in ["2022", "2023"] {
@@ -324,13 +322,7 @@ fn variant_scenarios_move_the_backtest_their_way() {
     // down), 11.7 % less in 2024 (renewables up). Against the weather alone:
     // more demand and a higher price in 2022, a lower price in 2024, and
     // 2021 untouched (the shifts start in 2022, announced when they start).
-    let drivers = run_ok(&[
-        "backtest",
-        obs,
-        "--scenario",
-        "scenarios/examples/eu-2022-observed-drivers.toml",
-    ]);
-    let drivers = String::from_utf8_lossy(&drivers.stdout);
+    let drivers = backtest(Some("scenarios/examples/eu-2022-observed-drivers.toml"));
     let label = "EU consumption, 2022";
     let (m, d) = (as_done(&mild, label), as_done(&drivers, label));
     assert!(d > m + 1.0, "{label}: {d} against {m}");
@@ -353,13 +345,7 @@ fn variant_scenarios_move_the_backtest_their_way() {
     // from then on, so winter 2021/22 draws less, January 2022 is dearer and
     // storage is fuller in the summer; the summer's fill of 2021 is the
     // same (the valuation of its steps does not expect the risk).
-    let feared = run_ok(&[
-        "backtest",
-        obs,
-        "--scenario",
-        "scenarios/examples/eu-2022-feared-cutoff.toml",
-    ]);
-    let feared = String::from_utf8_lossy(&feared.stdout);
+    let feared = backtest(Some("scenarios/examples/eu-2022-feared-cutoff.toml"));
     for (label, by) in [
         ("EU storage fill, 1 July 2022", 5.0),
         ("Price (TTF analogue), January 2022", 5.0),
